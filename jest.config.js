@@ -1,0 +1,4 @@
+// `npm test` runs every project's tests in one Jest process.
+module.exports = {
+  projects: ['<rootDir>/packages/core', '<rootDir>/packages/tests', '<rootDir>/native'],
+};

@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { serveCommand } from './serve-command';
+
+/** The `bento` command line. */
+export function createProgram(version: string): Command {
+  return new Command('bento')
+    .description('Bento for TypeScript: serve ML models as Services')
+    .version(version, '-v, --version')
+    .showHelpAfterError('(run bento --help for usage)')
+    .addCommand(serveCommand());
+}

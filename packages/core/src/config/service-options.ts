@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** A CPU amount as Kubernetes writes it: `"1"`, `"500m"`, or a number of cores. */
+const Cpu = z.union([
+  z.number().positive(),
+  z.string().regex(/^\d+(\.\d+)?m?$/, 'a CPU amount like "2", "0.5" or "500m"'),
+]);
+
+/** A memory amount as Kubernetes writes it: `"512Mi"`, `"4Gi"`, `"1G"`. */
+const Memory = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/, 'a memory amount like "512Mi" or "4Gi"');
+
+export const ResourcesSchema = z.strictObject({
+  cpu: Cpu.optional(),
+  memory: Memory.optional(),
+  gpu: z.number().int().nonnegative().optional(),
+  gpu_type: z.string().min(1).optional(),
+});
+
+export const TrafficSchema = z.strictObject({
+  /** Seconds a request may run before the server answers 504. */
+  timeout: z.number().positive().default(60),
+  /** Requests run at once by one worker; more are refused with 429. */
+  max_concurrency: z.number().int().positive().optional(),
+  /** Target concurrency per replica, a hint for autoscaling. */
+  concurrency: z.number().int().positive().optional(),
+  /** Whether a deployment queues requests outside the service when it is saturated. */
+  external_queue: z.boolean().optional(),
+});
+
+export const EnvVarSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
+  value: z.string().optional(),
+});
+
+/** Options of `@service(...)`, checked when the class is decorated. */
+export const ServiceOptionsSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, "-" and "_", starting with a letter')
+    .optional(),
+  description: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  resources: ResourcesSchema.optional(),
+  traffic: TrafficSchema.default({ timeout: 60 }),
+  workers: z.union([z.number().int().positive(), z.literal('cpu_count')]).default(1),
+  envs: z.array(EnvVarSchema).default([]),
+});
+
+/** What a user writes in `@service(...)`. */
+export type ServiceOptions = z.input<typeof ServiceOptionsSchema>;
+/** Service options after validation, with defaults filled in. */
+export type ResolvedServiceOptions = z.output<typeof ServiceOptionsSchema>;

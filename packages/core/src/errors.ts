@@ -1,0 +1,153 @@
+/**
+ * One error hierarchy for every part of Bento. Each error carries a stable `code` and the HTTP
+ * `status` the server answers with, so an error thrown deep inside a service reaches its caller
+ * with the same meaning.
+ */
+
+/** Shape of the JSON body every Bento server answers an error with. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Base class of every error Bento raises on purpose. */
+export class BentoError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details?: unknown;
+
+  constructor(message: string, options: { status?: number; code?: string; details?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = options.status ?? 500;
+    this.code = options.code ?? 'internal_error';
+    this.details = options.details;
+  }
+
+  /** The JSON body for this error. */
+  toBody(): ErrorBody {
+    const error: ErrorBody['error'] = { code: this.code, message: this.message };
+    if (this.details !== undefined) error.details = this.details;
+    return { error };
+  }
+}
+
+/** 400: the input did not match the API's schema. `details` lists the offending paths. */
+export class ValidationError extends BentoError {
+  constructor(message: string, details?: unknown, cause?: unknown) {
+    super(message, { status: 400, code: 'validation_error', details, cause });
+  }
+}
+
+/** 400: the body could not be read as what its content type claims (bad JSON, broken multipart). */
+export class BadRequestError extends BentoError {
+  constructor(message: string, details?: unknown, cause?: unknown) {
+    super(message, { status: 400, code: 'bad_request', details, cause });
+  }
+}
+
+/** 404: no route or resource by that name. */
+export class NotFoundError extends BentoError {
+  constructor(message: string, details?: unknown) {
+    super(message, { status: 404, code: 'not_found', details });
+  }
+}
+
+/** 405: the route exists but not for this HTTP method. */
+export class MethodNotAllowedError extends BentoError {
+  readonly allow: string;
+  constructor(message: string, allow: string) {
+    super(message, { status: 405, code: 'method_not_allowed', details: { allow } });
+    this.allow = allow;
+  }
+}
+
+/** 413: the request body is larger than the server accepts. */
+export class PayloadTooLargeError extends BentoError {
+  constructor(limitBytes: number) {
+    super(`Request body is larger than the limit of ${limitBytes} bytes`, {
+      status: 413,
+      code: 'payload_too_large',
+      details: { limit_bytes: limitBytes },
+    });
+  }
+}
+
+/** 415: the request's content type is not one this route reads. */
+export class UnsupportedMediaTypeError extends BentoError {
+  constructor(received: string | undefined, expected: readonly string[]) {
+    super(
+      `Unsupported content type ${received ? JSON.stringify(received) : '(none)'}; expected one of ${expected.join(', ')}`,
+      { status: 415, code: 'unsupported_media_type', details: { received: received ?? null, expected } },
+    );
+  }
+}
+
+/** 429: the service is already running `max_concurrency` requests. */
+export class TooManyRequestsError extends BentoError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message, { status: 429, code: 'too_many_requests', details: { retry_after_seconds: retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** 503: the service, or a dependency it names, cannot take the request now. */
+export class ServiceUnavailableError extends BentoError {
+  constructor(message: string, details?: unknown, cause?: unknown) {
+    super(message, { status: 503, code: 'service_unavailable', details, cause });
+  }
+}
+
+/** 504: the request ran longer than the service's `traffic.timeout`. */
+export class TimeoutError extends BentoError {
+  constructor(message: string, details?: unknown) {
+    super(message, { status: 504, code: 'timeout', details });
+  }
+}
+
+/** 500: something failed inside the service. The message sent to clients never carries internals. */
+export class InternalError extends BentoError {
+  constructor(message = 'Internal server error', details?: unknown, cause?: unknown) {
+    super(message, { status: 500, code: 'internal_error', details, cause });
+  }
+}
+
+/**
+ * An error answered by a remote Bento service, rebuilt on the caller's side with the callee's
+ * status, code and message, so it reads the same however many services deep it started.
+ */
+export class RemoteError extends BentoError {
+  /** URL of the call that failed. */
+  readonly url: string;
+  /** Request id the remote server gave the call, when it sent one. */
+  readonly requestId?: string;
+
+  constructor(options: {
+    status: number;
+    code: string;
+    message: string;
+    details?: unknown;
+    url: string;
+    requestId?: string;
+  }) {
+    super(options.message, { status: options.status, code: options.code, details: options.details });
+    this.url = options.url;
+    this.requestId = options.requestId;
+  }
+}
+
+/** Service options, API options or a config file that do not validate. Raised at definition time. */
+export class ConfigError extends BentoError {
+  constructor(message: string, details?: unknown) {
+    super(message, { status: 500, code: 'config_error', details });
+  }
+}
+
+/**
+ * Turns anything thrown into a `BentoError`, keeping the original as `cause`. Unknown errors become
+ * a plain 500 whose message hides the internals.
+ */
+export function toBentoError(thrown: unknown): BentoError {
+  if (thrown instanceof BentoError) return thrown;
+  return new InternalError('Internal server error', undefined, thrown);
+}

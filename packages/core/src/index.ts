@@ -1,0 +1,55 @@
+/**
+ * The public API of @bento/core. Everything a user may import is listed here by name; nothing
+ * else is public. Adding a name is a decision: it becomes a promise to keep it working.
+ */
+
+// Defining services
+export { service } from './sdk/service';
+export { api } from './sdk/api';
+export type { ApiOptions, ApiDefinition, ServiceDefinition, ServiceClass } from './sdk/definition';
+export { isServiceClass, getServiceDefinition } from './sdk/definition';
+export type { ServiceOptions, ResolvedServiceOptions } from './config/service-options';
+export type { ApiContext } from './server/api-handler';
+export type { ServiceLifecycle } from './server/lifecycle';
+
+// IO types
+export { Image, isImage, decodeImage, encodeImage } from './sdk/image';
+export type { ImageOptions, ImageFormat } from './sdk/image';
+export { Tensor, isTensor } from './sdk/tensor';
+export type { TensorOptions } from './sdk/tensor';
+export { DTYPES } from './sdk/dtype';
+export type { DType, TypedArrayOf } from './sdk/dtype';
+
+// Serving
+export { serve } from './runtime/serve';
+export type { ServeOptions, RunningService } from './runtime/serve';
+export { ServiceServer, DEFAULT_MAX_BODY_SIZE } from './server/create-server';
+export type { ServerOptions } from './server/create-server';
+export { loadServiceTarget } from './runtime/load-target';
+
+// Calling services
+export { createClient } from './client/create-client';
+export type { Client, ClientOptions } from './client/create-client';
+
+// Config files
+export { readBentofile, BentofileSchema } from './config/bentofile';
+export type { Bentofile } from './config/bentofile';
+
+// Errors
+export {
+  BentoError,
+  ValidationError,
+  BadRequestError,
+  NotFoundError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  TooManyRequestsError,
+  ServiceUnavailableError,
+  TimeoutError,
+  InternalError,
+  RemoteError,
+  ConfigError,
+  toBentoError,
+} from './errors';
+export type { ErrorBody } from './errors';

@@ -1,0 +1,36 @@
+import type { AddressInfo } from 'node:net';
+import type { ServiceClass } from '../sdk/definition';
+import { ServiceServer, type ServerOptions } from '../server/create-server';
+
+/** Options of `serve()`. */
+export interface ServeOptions extends ServerOptions {
+  /** Port to listen on; 0 picks a free one. Default: env PORT, else 3000. */
+  port?: number;
+  /** Interface to bind. Default 0.0.0.0. */
+  host?: string;
+}
+
+/** A service being served. `close()` drains in-flight requests and stops it. */
+export interface RunningService {
+  readonly url: string;
+  readonly address: AddressInfo;
+  readonly server: ServiceServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves one service class over HTTP and resolves once it is listening and its `onStartup` has run.
+ *
+ * @example
+ * ```ts
+ * const running = await serve(Describe, { port: 0 });
+ * console.log(running.url);
+ * await running.close();
+ * ```
+ */
+export async function serve(serviceClass: ServiceClass, options: ServeOptions = {}): Promise<RunningService> {
+  const server = new ServiceServer(serviceClass, options);
+  const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
+  const address = await server.listen(port, options.host ?? '0.0.0.0');
+  return { url: server.url, address, server, close: () => server.close() };
+}

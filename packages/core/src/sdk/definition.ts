@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import type { ResolvedServiceOptions } from '../config/service-options';
+
+/** The property under which `@service` stores a class's definition. `Symbol.for` so that two copies of the package agree. */
+export const SERVICE_DEFINITION = Symbol.for('bento.service.definition');
+/** The property under which `@api` marks a method, until `@service` collects it. */
+export const API_OPTIONS = Symbol.for('bento.api.options');
+
+/** Anything that can be a schema: a zod type. */
+export type Schema = z.ZodType;
+
+/** Options of `@api(...)`. */
+export interface ApiOptions {
+  /** Schema of the method's one argument. Without it the body is passed through unchecked. */
+  input?: Schema;
+  /** Schema the result is checked against before it is sent (a mismatch is a 500: a bug in the service). */
+  output?: Schema;
+  /** HTTP route, default `/<method name>`. */
+  route?: string;
+  /** Name of the API in the OpenAPI document and the client, default the method name. */
+  name?: string;
+  /** Description shown in the API docs. */
+  doc?: string;
+}
+
+/** One API of a service, as the server and the client see it. */
+export interface ApiDefinition {
+  /** Name of the method on the class. */
+  method: string;
+  name: string;
+  route: string;
+  input?: Schema;
+  output?: Schema;
+  doc?: string;
+}
+
+/** Everything Bento knows about a service class. */
+export interface ServiceDefinition {
+  name: string;
+  options: ResolvedServiceOptions;
+  apis: ApiDefinition[];
+}
+
+/** A class decorated with `@service`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServiceClass<T = any> = (new () => T) & { readonly [SERVICE_DEFINITION]?: ServiceDefinition };
+
+/** True when `value` is a class decorated with `@service`. */
+export function isServiceClass(value: unknown): value is ServiceClass {
+  return typeof value === 'function' && Object.prototype.hasOwnProperty.call(value, SERVICE_DEFINITION);
+}
+
+/** The definition of a service class; throws a `TypeError` naming the value when it is not one. */
+export function getServiceDefinition(value: unknown): ServiceDefinition {
+  if (!isServiceClass(value)) {
+    const what = typeof value === 'function' ? `class ${value.name || '(anonymous)'}` : describeValue(value);
+    throw new TypeError(`Expected a class decorated with @service() but received ${what}`);
+  }
+  return (value as { [SERVICE_DEFINITION]: ServiceDefinition })[SERVICE_DEFINITION];
+}
+
+/** A short description of a value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { bytesPerElement, DTYPES, dtypeOfArray, isDType, viewAs, type DType, type TypedArrayOf } from './dtype';
+import { isBinaryPart, markIoKind } from './io-kind';
+
+/** A dense n-dimensional array: `data` holds the elements in row-major order. */
+export interface Tensor<D extends DType = DType> {
+  dtype: D;
+  shape: number[];
+  data: TypedArrayOf<D>;
+}
+
+/** Options of `Tensor()`: the dtype, and the shape with `-1` for a dimension of any size. */
+export interface TensorOptions<D extends DType> {
+  dtype: D;
+  shape?: readonly number[];
+}
+
+/** True for a value that already has the Tensor shape. */
+export function isTensor(value: unknown): value is Tensor {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<Tensor>;
+  return isDType(v.dtype) && Array.isArray(v.shape) && ArrayBuffer.isView(v.data);
+}
+
+function elementCount(shape: readonly number[]): number {
+  return shape.reduce((n, d) => n * d, 1);
+}
+
+/** Flattens nested arrays, checking they are rectangular; returns the shape and the flat values. */
+function flattenNested(value: unknown): { shape: number[]; values: unknown[] } | string {
+  const shape: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const values: unknown[] = [];
+  const walk = (node: unknown, depth: number, path: string): string | undefined => {
+    if (depth === shape.length) {
+      if (Array.isArray(node)) return `element ${path || '(root)'} is nested deeper than the first element`;
+      values.push(node);
+      return undefined;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      return `nested arrays are not rectangular at ${path || '(root)'}: expected length ${shape[depth]}`;
+    }
+    for (let i = 0; i < node.length; i++) {
+      const problem = walk(node[i], depth + 1, path ? `${path}.${i}` : String(i));
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return walk(value, 0, '') ?? { shape, values };
+}
+
+function fromValues<D extends DType>(dtype: D, values: unknown[]): TypedArrayOf<D> | string {
+  const Ctor = DTYPES[dtype] as unknown as new (n: number) => TypedArrayOf<D>;
+  const out = new Ctor(values.length);
+  const isBig = dtype === 'int64' || dtype === 'uint64';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isBig) {
+      if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'bigint') return `element ${i} is not an integer`;
+      try {
+        (out as BigInt64Array)[i] = BigInt(v);
+      } catch {
+        return `element ${i} (${String(v)}) is not an integer`;
+      }
+    } else if (dtype === 'bool') {
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1) return `element ${i} is not a boolean`;
+      (out as Uint8Array)[i] = v ? 1 : 0;
+    } else {
+      if (typeof v !== 'number' || Number.isNaN(v) && !dtype.startsWith('float')) return `element ${i} is not a number`;
+      (out as Float64Array)[i] = v;
+    }
+  }
+  return out;
+}
+
+/** Reads `; dtype=float32; shape=2,3` parameters of a binary part's content type. */
+function partParams(contentType: string): { dtype?: string; shape?: number[] } {
+  const out: { dtype?: string; shape?: number[] } = {};
+  for (const param of contentType.split(';').slice(1)) {
+    const [k, v] = param.split('=').map((s) => s.trim());
+    if (k === 'dtype') out.dtype = v;
+    if (k === 'shape' && v) out.shape = v.replace(/^"|"$/g, '').split(/[,x]/).map(Number);
+  }
+  return out;
+}
+
+function shapeMatches(expected: readonly number[] | undefined, actual: readonly number[]): boolean {
+  if (!expected) return true;
+  return expected.length === actual.length && expected.every((d, i) => d === -1 || d === actual[i]);
+}
+
+/** Fills the one `-1` of `shape` from an element count, when it divides evenly. */
+function resolveShape(shape: readonly number[] | undefined, elements: number): number[] | undefined {
+  if (!shape) return [elements];
+  const unknown = shape.filter((d) => d === -1).length;
+  if (unknown === 0) return [...shape];
+  if (unknown > 1) return undefined;
+  const known = elementCount(shape.filter((d) => d !== -1));
+  if (known === 0 || elements % known !== 0) return undefined;
+  return shape.map((d) => (d === -1 ? elements / known : d));
+}
+
+function toTensor<D extends DType>(value: unknown, options: TensorOptions<D>, ctx: z.RefinementCtx): Tensor<D> {
+  const { dtype } = options;
+  const want = `a ${dtype} tensor${options.shape ? ` of shape [${options.shape.join(', ')}]` : ''}`;
+  const fail = (why: string): never => {
+    ctx.addIssue({ code: 'custom', message: `Expected ${want}: ${why}` });
+    return z.NEVER as never;
+  };
+  let tensor: Tensor<D>;
+  if (isTensor(value)) {
+    if (value.dtype !== dtype) return fail(`received dtype ${value.dtype}`);
+    if (value.data.length !== elementCount(value.shape)) return fail(`data has ${value.data.length} elements, shape [${value.shape}] needs ${elementCount(value.shape)}`);
+    tensor = value as Tensor<D>;
+  } else if (isBinaryPart(value)) {
+    const params = partParams(value.contentType);
+    if (params.dtype && params.dtype !== dtype) return fail(`the part says dtype ${params.dtype}`);
+    if (value.data.byteLength % bytesPerElement(dtype) !== 0) return fail(`${value.data.byteLength} bytes is not a whole number of ${dtype} elements`);
+    const elements = value.data.byteLength / bytesPerElement(dtype);
+    const shape = params.shape ?? resolveShape(options.shape, elements);
+    if (!shape || shape.some((d) => !Number.isInteger(d) || d < 0)) return fail('the part gives no usable shape (add "; shape=2,3" to its content type)');
+    if (elementCount(shape) !== elements) return fail(`${elements} elements do not fill shape [${shape.join(', ')}]`);
+    tensor = { dtype, shape, data: viewAs(dtype, value.data) };
+  } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const actual = dtypeOfArray(value);
+    const compatible = actual === dtype || (actual === 'uint8' && dtype === 'bool') || (actual === 'uint16' && dtype === 'float16');
+    if (!compatible) return fail(`received a ${value.constructor.name}`);
+    const shape = resolveShape(options.shape, (value as TypedArrayOf<D>).length);
+    if (!shape) return fail(`a flat array of ${(value as TypedArrayOf<D>).length} elements does not fit`);
+    tensor = { dtype, shape, data: value as TypedArrayOf<D> };
+  } else {
+    let nested: unknown = value;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value) {
+      const v = value as { dtype?: unknown; shape?: unknown; data: unknown };
+      if (v.dtype !== undefined && v.dtype !== dtype) return fail(`received dtype ${String(v.dtype)}`);
+      nested = v.data;
+      if (v.shape !== undefined) {
+        if (!Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d >= 0)) return fail('shape must be an array of non-negative integers');
+        const flat = flattenNested(nested);
+        if (typeof flat === 'string') return fail(flat);
+        if (flat.values.length !== elementCount(v.shape)) return fail(`${flat.values.length} elements do not fill shape [${v.shape.join(', ')}]`);
+        const data = fromValues(dtype, flat.values);
+        if (typeof data === 'string') return fail(data);
+        tensor = { dtype, shape: v.shape as number[], data };
+        return checkShape(tensor, options, fail);
+      }
+    }
+    if (!Array.isArray(nested)) return fail(`received ${nested === null ? 'null' : typeof nested}; send nested arrays, {dtype, shape, data} or a binary part`);
+    const flat = flattenNested(nested);
+    if (typeof flat === 'string') return fail(flat);
+    const data = fromValues(dtype, flat.values);
+    if (typeof data === 'string') return fail(data);
+    tensor = { dtype, shape: flat.shape, data };
+  }
+  return checkShape(tensor, options, fail);
+}
+
+function checkShape<D extends DType>(tensor: Tensor<D>, options: TensorOptions<D>, fail: (why: string) => never): Tensor<D> {
+  if (!shapeMatches(options.shape, tensor.shape)) return fail(`received shape [${tensor.shape.join(', ')}]`);
+  return tensor;
+}
+
+/**
+ * A tensor input or output with a checked dtype and shape (`-1` for any size). Accepted as nested
+ * JSON arrays, as `{ dtype, shape, data }`, or as a binary multipart part of raw little-endian bytes
+ * (`Content-Type: application/octet-stream; shape=1,3,224,224`).
+ *
+ * @example
+ * ```ts
+ * @api({ input: z.object({ x: Tensor({ dtype: 'float32', shape: [-1, 3] }) }) })
+ * async norm({ x }: { x: Tensor<'float32'> }) { ... }
+ * ```
+ */
+export function Tensor<D extends DType>(options: TensorOptions<D>): z.ZodType<Tensor<D>, unknown> {
+  if (!isDType(options?.dtype)) {
+    throw new TypeError(`Expected a dtype (one of ${Object.keys(DTYPES).join(', ')}) for Tensor() but received ${String(options?.dtype)}`);
+  }
+  if (options.shape && !options.shape.every((d) => Number.isInteger(d) && d >= -1)) {
+    throw new TypeError(`Expected a shape of integers (-1 for any size) for Tensor() but received [${options.shape.join(', ')}]`);
+  }
+  const schema = z.unknown().transform((value, ctx) => toTensor(value, options, ctx));
+  return markIoKind(schema, { kind: 'tensor', dtype: options.dtype, shape: options.shape }) as unknown as z.ZodType<Tensor<D>, unknown>;
+}

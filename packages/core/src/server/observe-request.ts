@@ -1,0 +1,29 @@
+import { performance } from 'node:perf_hooks';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
+import { requestIdOf } from './request-id';
+
+/**
+ * Express middleware for the routes outside the API hot path: gives every response an
+ * `x-request-id`, writes one access line and records the request metrics. Paths not in `known`
+ * are recorded as endpoint "unmatched" so a scan of random URLs cannot blow up label cardinality.
+ */
+export function observeRequest(metrics: ServiceMetrics, logger: Logger, known: ReadonlySet<string>, apiRoutes: ReadonlySet<string>) {
+  return function observe(req: Request, res: Response, next: NextFunction): void {
+    // A POST to an API route that reached express (a trailing slash) is observed by the API handler itself.
+    if (req.method === 'POST' && apiRoutes.has(req.path.replace(/\/$/, ''))) return next();
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const endpoint = known.has(req.path) ? req.path : req.path.startsWith('/docs/assets/') ? '/docs/assets' : 'unmatched';
+    const settle = metrics.begin(endpoint);
+    res.once('finish', () => {
+      settle();
+      const ms = performance.now() - started;
+      metrics.finish(endpoint, res.statusCode, ms / 1000);
+      logger.info({ request_id: requestId, method: req.method, path: req.originalUrl, status: res.statusCode, duration_ms: Math.round(ms * 1000) / 1000 }, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import type { ApiDefinition, Schema, ServiceDefinition } from '../sdk/definition';
+import { ioKindOf, type IoKind } from '../sdk/io-kind';
+
+type JsonSchema = Record<string, unknown>;
+type Encoding = 'json' | 'multipart';
+
+/** How an IO type is written in JSON bodies and in multipart bodies. */
+function ioJsonSchema(kind: IoKind, encoding: Encoding): JsonSchema {
+  if (kind.kind === 'image') {
+    return encoding === 'multipart'
+      ? { type: 'string', contentMediaType: 'image/*', description: 'A PNG, JPEG or WebP image file' }
+      : { type: 'string', contentEncoding: 'base64', contentMediaType: 'image/*', description: 'A PNG, JPEG or WebP image, base64 or as a data URL' };
+  }
+  const shape = kind.shape ? ` of shape [${kind.shape.join(', ')}] (-1: any size)` : '';
+  const description = `A ${kind.dtype} tensor${shape}`;
+  if (encoding === 'multipart') {
+    return { type: 'string', contentMediaType: 'application/octet-stream', description: `${description}: raw little-endian bytes; give the shape as "; shape=2,3" in the part's Content-Type` };
+  }
+  return {
+    description: `${description}: nested arrays, or { dtype, shape, data }`,
+    oneOf: [
+      { type: 'array' },
+      {
+        type: 'object',
+        properties: { dtype: { const: kind.dtype }, shape: { type: 'array', items: { type: 'integer', minimum: 0 } }, data: { type: 'array' } },
+        required: ['data'],
+      },
+    ],
+  };
+}
+
+/** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, with IO types described for `encoding`. */
+export function toJsonSchema(schema: Schema, io: 'input' | 'output', encoding: Encoding): JsonSchema {
+  const json = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    override(ctx) {
+      const kind = ioKindOf(ctx.zodSchema);
+      if (!kind) return;
+      for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonSchema)[key];
+      Object.assign(ctx.jsonSchema, ioJsonSchema(kind, encoding));
+    },
+  }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+const ERROR_RESPONSES: Record<string, string> = {
+  '400': 'The input does not match the schema, or the body cannot be read',
+  '413': 'The body is larger than the server accepts',
+  '415': 'The content type is not JSON or multipart/form-data',
+  '429': 'The service is at its max_concurrency; retry after Retry-After seconds',
+  '500': 'The service failed; the details carry the request id',
+  '503': 'The service or one of its dependencies is unavailable',
+  '504': 'The request ran longer than traffic.timeout',
+};
+
+function errorResponses(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
+    out[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
+  return out;
+}
+
+function successResponse(api: ApiDefinition): Record<string, unknown> {
+  if (api.output && ioKindOf(api.output)?.kind === 'image') {
+    const binary = { type: 'string', contentMediaType: 'image/png' };
+    return { description: 'The resulting image (PNG by default; JPEG or WebP by Accept)', content: { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary }, 'image/webp': { schema: binary } } };
+  }
+  const schema = api.output ? toJsonSchema(api.output, 'output', 'json') : {};
+  return { description: 'The result', content: { 'application/json': { schema } } };
+}
+
+function operation(api: ApiDefinition): Record<string, unknown> {
+  const requestBody = api.input
+    ? {
+        required: true,
+        content: {
+          'application/json': { schema: toJsonSchema(api.input, 'input', 'json') },
+          'multipart/form-data': { schema: toJsonSchema(api.input, 'input', 'multipart') },
+        },
+      }
+    : { content: { 'application/json': { schema: { type: 'object' } } } };
+  return {
+    operationId: api.name,
+    summary: api.doc?.split('\n')[0] ?? api.name,
+    ...(api.doc ? { description: api.doc } : {}),
+    'x-bento-method': api.method,
+    requestBody,
+    responses: { '200': successResponse(api), ...errorResponses() },
+  };
+}
+
+function probe(description: string): Record<string, unknown> {
+  return { get: { summary: description, responses: { '200': { description: 'OK' }, '503': { description: 'Not ready' } } } };
+}
+
+/** The OpenAPI 3.1 document of a service, generated from its APIs' zod schemas. */
+export function buildOpenApiDocument(definition: ServiceDefinition, version = '0.0.0'): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const api of definition.apis) paths[api.route] = { post: operation(api) };
+  paths['/livez'] = probe('Liveness: the process is up');
+  paths['/readyz'] = probe('Readiness: the service and its dependencies can take requests');
+  paths['/healthz'] = probe('Health (same as /livez)');
+  paths['/metrics'] = { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } };
+  return {
+    openapi: '3.1.0',
+    info: { title: definition.name, version, ...(definition.options.description ? { description: definition.options.description } : {}) },
+    paths,
+    components: {
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+            },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import type { BentoError } from '../errors';
+import { encodeImage, isImage, type ImageFormat } from '../sdk/image';
+import { isTensor } from '../sdk/tensor';
+import { toJsonBody } from './json-body';
+
+/** Writes a complete response in one call: no chunked encoding, one syscall for small bodies. */
+export function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, extraHeaders?: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string | number> = {
+    'content-type': contentType,
+    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+  };
+  if (extraHeaders) Object.assign(headers, extraHeaders);
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+/** Answers an error in the one JSON error shape, with Retry-After on 429 and Allow on 405. */
+export function sendError(res: ServerResponse, error: BentoError): void {
+  const extra: Record<string, string> = {};
+  if (error.status === 429) extra['retry-after'] = String((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
+  if (error.status === 405) extra['allow'] = String((error as { allow?: string }).allow ?? 'POST');
+  if (error.status === 413) extra['connection'] = 'close';
+  send(res, error.status, 'application/json; charset=utf-8', JSON.stringify(error.toBody()), extra);
+}
+
+function imageFormatFor(accept: string | undefined): ImageFormat {
+  if (!accept) return 'png';
+  if (accept.includes('image/jpeg') && !accept.includes('image/png')) return 'jpeg';
+  if (accept.includes('image/webp') && !accept.includes('image/png')) return 'webp';
+  return 'png';
+}
+
+/**
+ * Answers an API's result: an Image as PNG (or JPEG/WebP by Accept), bytes as octet-stream, a
+ * Tensor as raw bytes when the client accepts octet-stream, anything else as JSON.
+ */
+export async function sendResult(res: ServerResponse, result: unknown, accept: string | undefined): Promise<void> {
+  if (isImage(result)) {
+    const format = imageFormatFor(accept);
+    return send(res, 200, `image/${format}`, await encodeImage(result, format));
+  }
+  if (Buffer.isBuffer(result)) return send(res, 200, 'application/octet-stream', result);
+  if (isTensor(result) && accept?.includes('application/octet-stream')) {
+    const bytes = Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+    return send(res, 200, 'application/octet-stream', bytes, {
+      'x-bento-dtype': result.dtype,
+      'x-bento-shape': result.shape.join(','),
+    });
+  }
+  send(res, 200, 'application/json; charset=utf-8', await toJsonBody(result));
+}

@@ -1,0 +1,36 @@
+import type { Schema } from '../sdk/definition';
+import { ioKindOf } from '../sdk/io-kind';
+
+type Def = { type: string; innerType?: Def; shape?: Record<string, unknown>; options?: unknown[]; values?: unknown[]; entries?: Record<string, unknown>; _zod?: { def: Def } };
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch']);
+
+function defOf(schema: unknown): Def | undefined {
+  return (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
+}
+
+/** The schema of `key` in an object schema, if the schema is an object. */
+export function fieldSchema(schema: Schema | undefined, key: string): unknown {
+  let def = defOf(schema);
+  while (def && WRAPPERS.has(def.type)) def = defOf(def.innerType);
+  if (!def || def.type !== 'object' || !def.shape) return undefined;
+  return def.shape[key];
+}
+
+/**
+ * Whether a multipart text field should be kept as a string rather than parsed as JSON: true when
+ * the field's schema is a string, enum of strings or string literal. `lenient` also says yes when
+ * there is no schema for the field (anything goes).
+ */
+export function fieldExpectsString(schema: Schema | undefined, key: string, lenient = false): boolean {
+  const field = fieldSchema(schema, key);
+  if (field === undefined) return lenient || schema === undefined;
+  if (ioKindOf(field)) return ioKindOf(field)!.kind === 'image';
+  let def = defOf(field);
+  while (def && WRAPPERS.has(def.type)) def = defOf(def.innerType);
+  if (!def) return false;
+  if (def.type === 'string') return true;
+  if (def.type === 'enum') return Object.values(def.entries ?? {}).every((v) => typeof v === 'string');
+  if (def.type === 'literal') return (def.values ?? []).every((v) => typeof v === 'string');
+  return false;
+}
