@@ -1,0 +1,81 @@
+// Image <-> tensor marshalling for model pipelines. Formulas (float32, one rounding per step):
+//   imageToTensor: t = (x * scale - mean[c]) / std[c]
+//   tensorToImage: x = clamp(roundHalfEven((t * std[c] + mean[c]) / scale), 0, 255), NaN -> 0
+import { binding } from './load-binding';
+import type { Normalization, RawImage, Tensor, ToTensorOptions } from './types';
+import { checkImage, checkInt, checkObject, checkOneOf, rangeError, typeError } from './validate';
+
+function normalization(options: Normalization, channels: number): { scale: number; mean: number[]; std: number[] } {
+  const scale = options.scale ?? 1;
+  if (typeof scale !== 'number') throw typeError('a number', 'options.scale', scale);
+  if (!Number.isFinite(scale) || scale === 0) throw rangeError('a finite non-zero number', 'options.scale', scale);
+  const list = (value: readonly number[] | undefined, name: string, fill: number): number[] => {
+    if (value === undefined) return new Array<number>(channels).fill(fill);
+    if (!Array.isArray(value) || value.length !== channels) throw typeError(`an array of ${channels} numbers`, name, value);
+    return value.map((v, i) => {
+      if (typeof v !== 'number') throw typeError('a number', `${name}[${i}]`, v);
+      if (!Number.isFinite(v)) throw rangeError('a finite number', `${name}[${i}]`, v);
+      return v;
+    });
+  };
+  const std = list(options.std, 'options.std', 1);
+  std.forEach((v, i) => {
+    if (v === 0) throw rangeError('a non-zero number', `options.std[${i}]`, v);
+  });
+  return { scale, mean: list(options.mean, 'options.mean', 0), std };
+}
+
+/**
+ * H x W x C uint8 image to a 1 x C x H x W float32 (or float16) tensor, normalised per channel.
+ * The image is read in place; the result is native memory handed to JS without a copy.
+ * @example const t = imageToTensor(img, { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+ */
+export function imageToTensor(image: RawImage, options: ToTensorOptions = {}): Tensor {
+  const img = checkImage(image, 'image', [1, 2, 3, 4]);
+  checkObject(options, 'options');
+  const dtype = checkOneOf(options.dtype ?? 'float32', 'options.dtype', ['float32', 'float16'] as const);
+  const { scale, mean, std } = normalization(options, img.channels);
+  const want = dtype === 'float16' ? Uint16Array : Float32Array;
+  const { out } = options;
+  if (out !== undefined && !(out instanceof want)) throw typeError(`a ${want.name}`, 'options.out', out);
+  const count = img.width * img.height * img.channels;
+  if (out !== undefined && out.length !== count) throw rangeError(`length ${count}`, 'options.out.length', out.length);
+  const data = binding().imageToTensor(img.data, img.width, img.height, img.channels, scale, mean, std,
+    dtype === 'float16', out);
+  return { data, dims: [1, img.channels, img.height, img.width], type: dtype };
+}
+
+/**
+ * A 1 x C x H x W float32 or float16 tensor back to an H x W x C uint8 image: the inverse
+ * normalisation, rounded half to even and clamped to [0, 255].
+ */
+export function tensorToImage(tensor: Tensor, options: Normalization = {}): RawImage {
+  checkObject(tensor, 'tensor');
+  const type = checkOneOf(tensor.type, 'tensor.type', ['float32', 'float16'] as const);
+  const dims = tensor.dims;
+  if (!Array.isArray(dims) || dims.length !== 4) throw typeError('[1, C, H, W]', 'tensor.dims', dims);
+  checkInt(dims[0], 'tensor.dims[0]', 1, 1);
+  const channels = checkInt(dims[1], 'tensor.dims[1]', 1, 4);
+  const height = checkInt(dims[2], 'tensor.dims[2]', 1, 1 << 20);
+  const width = checkInt(dims[3], 'tensor.dims[3]', 1, 1 << 20);
+  const want = type === 'float16' ? Uint16Array : Float32Array;
+  if (!(tensor.data instanceof want)) throw typeError(`a ${want.name}`, 'tensor.data', tensor.data);
+  const count = channels * height * width;
+  if (tensor.data.length !== count) throw rangeError(`length ${count}`, 'tensor.data.length', tensor.data.length);
+  checkObject(options, 'options');
+  const { scale, mean, std } = normalization(options, channels);
+  const data = binding().tensorToImage(tensor.data, width, height, channels, scale, mean, std, type === 'float16');
+  return { data, width, height, channels };
+}
+
+/** float32 values to IEEE half bits, rounded to nearest even (NaN stays NaN, overflow is Inf). */
+export function float32ToFloat16(values: Float32Array): Uint16Array {
+  if (!(values instanceof Float32Array)) throw typeError('a Float32Array', 'values', values);
+  return binding().float32ToFloat16(values);
+}
+
+/** IEEE half bits to float32 (exact). */
+export function float16ToFloat32(values: Uint16Array): Float32Array {
+  if (!(values instanceof Uint16Array)) throw typeError('a Uint16Array', 'values', values);
+  return binding().float16ToFloat32(values);
+}
