@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../errors';
+import { readBentofile } from './bentofile';
+
+describe('readBentofile', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bentofile-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('reads a valid file', async () => {
+    const file = write('ok.yaml', 'service: service:Describe\nname: describe\nlabels:\n  team: ml\nenvs:\n  - name: TOKEN\n');
+    expect(await readBentofile(file)).toEqual({ service: 'service:Describe', name: 'describe', labels: { team: 'ml' }, envs: [{ name: 'TOKEN' }] });
+  });
+
+  it.each([
+    ['a target without an export', 'service: service.ts\n', 'service: ', 'a target like "service:MyService" (module:ExportName)'],
+    ['a missing service', 'name: x\n', 'service: ', 'expected string'],
+    ['labels that are not strings', 'service: s:S\nlabels:\n  a: [1]\n', 'labels.a: ', 'expected string'],
+    ['an env without a name', 'service: s:S\nenvs:\n  - value: x\n', 'envs.0.name: ', 'expected string'],
+  ])('refuses %s, naming the file, the path and what was expected', async (_what, text, pathText, expected) => {
+    const file = write('bad.yaml', text);
+    const error = await readBentofile(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`${file} is invalid: `);
+    expect((error as Error).message).toContain(pathText);
+    expect((error as Error).message).toContain(expected);
+  });
+
+  it('refuses YAML that does not parse, naming the file', async () => {
+    const file = write('broken.yaml', 'service: [unclosed\n');
+    await expect(readBentofile(file)).rejects.toThrow(`${file} is not valid YAML: `);
+  });
+
+  it('refuses a file that does not exist, naming it', async () => {
+    const file = path.join(dir, 'missing.yaml');
+    await expect(readBentofile(file)).rejects.toThrow(`Cannot read ${file}: `);
+  });
+
+  it('reads an empty file as missing the service', async () => {
+    const file = write('empty.yaml', '');
+    await expect(readBentofile(file)).rejects.toThrow(/is invalid: service: /);
+  });
+});
