@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { BadRequestError, PayloadTooLargeError } from '../errors';
 import { BinaryPart } from '../sdk/io-kind';
+import { boundaryOf, PartHeaderScanner } from './part-headers';
 import { fieldExpectsString } from './schema-shape';
 import type { Schema } from '../sdk/definition';
 
@@ -31,9 +32,13 @@ export function readMultipart(req: IncomingMessage, limit: number, schema: Schem
       req.resume();
       reject(error);
     };
+    // Sees each chunk before busboy does, so a part's full Content-Type is known when its file ends.
+    const boundary = boundaryOf(req.headers['content-type']);
+    const headers = boundary ? new PartHeaderScanner(boundary) : undefined;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) fail(new PayloadTooLargeError(limit));
+      headers?.feed(chunk);
     };
     req.on('data', onData);
 
@@ -41,7 +46,7 @@ export function readMultipart(req: IncomingMessage, limit: number, schema: Schem
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        result[name] = new BinaryPart(Buffer.concat(chunks), info.mimeType, info.filename);
+        result[name] = new BinaryPart(Buffer.concat(chunks), headers?.contentTypes.get(name) ?? info.mimeType, info.filename);
       });
     });
     parser.on('field', (name, value, info) => {
