@@ -15,8 +15,9 @@ type ApiMethodNames<T> = {
  * class, so a wrong argument is a compile error at the call site.
  */
 export type Client<S extends ServiceClass> = {
-  [K in ApiMethodNames<InstanceType<S>>]: InstanceType<S>[K] extends (input: infer I, ...rest: never[]) => infer R
-    ? (input: I) => Promise<Awaited<R>>
+  // A method that takes no input gives a client method that takes none (not one of type unknown).
+  [K in ApiMethodNames<InstanceType<S>>]: InstanceType<S>[K] extends (...args: infer A) => infer R
+    ? A extends [] ? () => Promise<Awaited<R>> : (input: A[0]) => Promise<Awaited<R>>
     : never;
 } & ClientControls;
 
