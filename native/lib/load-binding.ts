@@ -44,9 +44,10 @@ function candidates(): string[] {
   return list;
 }
 
-function load(): NativeBinding {
+/** Loads the first of `files` that works; exported for the loader's own test. */
+export function loadFirst(files: readonly string[]): NativeBinding {
   const failures: string[] = [];
-  for (const file of candidates()) {
+  for (const file of files) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const binding = require(file) as NativeBinding;
@@ -78,6 +79,6 @@ let cached: NativeBinding | undefined;
 
 /** Loads the addon once; throws one error listing every path tried and how to fix it. */
 export function binding(): NativeBinding {
-  cached ??= load();
+  cached ??= loadFirst(candidates());
   return cached;
 }

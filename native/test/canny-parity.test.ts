@@ -91,3 +91,28 @@ test('large images split across threads still match the single-thread bits', () 
     }
   }
 });
+
+// Hysteresis on the GPU crosses many 32x32 tiles here; runs only where CUDA is usable.
+const cudaTest = backends().cuda.available ? test : test.skip;
+cudaTest('CUDA matches the CPU on large images across tiles', async () => {
+  const photo = fixtures.find((x) => x.name.startsWith('coffee-rgb'))!;
+  const { width: w, height: h } = photo.image;
+  const W = 1531, H = 1029;
+  for (const channels of [1, 3] as const) {
+    const data = new Uint8Array(W * H * channels);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        for (let c = 0; c < channels; c++) data[(y * W + x) * channels + c] = photo.image.data[((y % h) * w + (x % w)) * 3 + c];
+      }
+    }
+    const image = { data, width: W, height: H, channels };
+    for (const aperture of [3, 5, 7] as const) {
+      for (const l2gradient of [false, true]) {
+        const options = { low: 20, high: 80, aperture, l2gradient };
+        const cpu = cannySync(image, { ...options, backend: 'cpu' });
+        const gpu = await canny(image, { ...options, backend: 'cuda' });
+        expect([channels, aperture, l2gradient, firstDifference(gpu.data, cpu.data)]).toEqual([channels, aperture, l2gradient, -1]);
+      }
+    }
+  }
+});
