@@ -13,6 +13,7 @@ import { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { sendError } from './respond';
 import { observeRequest } from './observe-request';
+import { AccessLog } from './access-log';
 
 /** Default largest request body: 64 MiB, enough for a few large images. */
 export const DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024;
@@ -89,7 +90,7 @@ export class ServiceServer {
     app.disable('x-powered-by');
     app.set('etag', false);
     const known = new Set(['/livez', '/readyz', '/healthz', '/metrics', '/docs.json', '/docs', ...apiRoutes.keys()]);
-    app.use(observeRequest(this.metrics, this.logger, known, new Set(apiRoutes.keys())));
+    app.use(observeRequest(this.metrics, new AccessLog(this.logger, this.definition.name), known, new Set(apiRoutes.keys())));
     const probe = (ok: () => boolean) => (_req: Request, res: Response) => {
       const isOk = ok();
       res.status(isOk ? 200 : 503).type('text/plain').send(isOk ? 'ok' : 'not ready');

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import path from 'node:path';
 
 function page(title: string): string {
   const safeTitle = title.replace(/[<>&"]/g, '');
@@ -19,6 +19,11 @@ function page(title: string): string {
 `;
 }
 
+/** The folder of the installed swagger-ui-dist. Resolved, not required: its main module loads the whole 1.5 MB bundle. */
+function swaggerUiFolder(): string {
+  return path.dirname(require.resolve('swagger-ui-dist/package.json'));
+}
+
 /** Swagger UI at /docs, its assets served from the installed swagger-ui-dist package (no CDN). */
 export function docsUiRouter(title: string): Router {
   const router = express.Router();
@@ -26,6 +31,6 @@ export function docsUiRouter(title: string): Router {
   router.get('/docs', (_req, res) => {
     res.type('html').send(html);
   });
-  router.use('/docs/assets', express.static(getAbsoluteFSPath(), { index: false, maxAge: '1h' }));
+  router.use('/docs/assets', express.static(swaggerUiFolder(), { index: false, maxAge: '1h' }));
   return router;
 }

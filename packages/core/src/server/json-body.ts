@@ -3,13 +3,19 @@ import { isTensor } from '../sdk/tensor';
 
 const MAX_DEPTH = 64;
 
-function containsImage(value: unknown, depth = 0): boolean {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || depth > MAX_DEPTH) return false;
-  if (isImage(value)) return true;
+/** 0: plain JSON; 1: needs the replacer (TypedArrays, bigints); 2: holds an Image too. */
+function conversionNeeded(value: unknown, depth = 0): 0 | 1 | 2 {
+  if (typeof value === 'bigint') return 1;
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return 0;
+  if (ArrayBuffer.isView(value)) return 1;
+  if (isImage(value)) return 2;
+  let needed: 0 | 1 | 2 = 0;
   for (const key in value) {
-    if (containsImage((value as Record<string, unknown>)[key], depth + 1)) return true;
+    const child = conversionNeeded((value as Record<string, unknown>)[key], depth + 1);
+    if (child === 2) return 2;
+    if (child > needed) needed = child;
   }
-  return false;
+  return needed;
 }
 
 /** Replaces every nested Image by a PNG data URL (the form `Image()` accepts back). */
@@ -38,6 +44,9 @@ function replacer(this: unknown, _key: string, value: unknown): unknown {
  * bigints strings, and nested Images PNG data URLs.
  */
 export async function toJsonBody(value: unknown): Promise<string> {
-  const plain = containsImage(value) ? await inlineImages(value) : value;
-  return JSON.stringify(plain === undefined ? null : plain, replacer);
+  if (value === undefined) return 'null';
+  const needed = conversionNeeded(value);
+  // The replacer is called for every key; plain results (the common case) skip it.
+  if (needed === 0) return JSON.stringify(value);
+  return JSON.stringify(needed === 2 ? await inlineImages(value) : value, replacer);
 }

@@ -1,70 +1,108 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Latency buckets in seconds: sub-millisecond API calls up to minute-long generations. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
-type Observe = { inc(): void; observe(seconds: number): void };
+interface FinishedSeries {
+  labels: { endpoint: string; service_name: string; http_response_code: string };
+  count: number;
+  sum: number;
+  /** Non-cumulative count per bucket; the last slot is +Inf. */
+  buckets: Float64Array;
+}
+
+interface MetricValue {
+  metricName?: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+/** A metric prom-client's Registry can render: it calls `get()` at scrape time. */
+interface CollectedMetric {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  aggregator: 'sum';
+  get(): Promise<{ name: string; help: string; type: string; aggregator: 'sum'; values: MetricValue[] }>;
+  reset(): void;
+}
+
+function collected(name: string, help: string, type: CollectedMetric['type'], values: () => MetricValue[], reset: () => void): CollectedMetric {
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
+    reset,
+  };
+}
 
 /**
  * The Prometheus metrics of one service, in a registry of its own so several servers can live in
- * one process (tests, development mode). Label children are created once per endpoint and status
- * and cached: prom-client hashes label objects on every call otherwise, which shows in req/s.
+ * one process (tests, development mode). Requests are counted in plain arrays on the hot path and
+ * turned into prom-client metrics only when /metrics is scraped: prom-client's own `observe()`
+ * validates and hashes its labels on every call, which costs more than the rest of a small request.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  private readonly total: Counter<'endpoint' | 'service_name' | 'http_response_code'>;
-  private readonly duration: Histogram<'endpoint' | 'service_name' | 'http_response_code'>;
-  private readonly inProgress: Gauge<'endpoint' | 'service_name'>;
-  private readonly finished = new Map<string, Observe>();
-  private readonly started = new Map<string, { inc(): void; dec(): void }>();
+  private readonly finished = new Map<string, FinishedSeries>();
+  private readonly inProgress = new Map<string, number>();
 
-  constructor(private readonly serviceName: string) {
-    this.total = new Counter({
-      name: 'bento_service_request_total',
-      help: 'Requests answered, by endpoint and HTTP status code',
-      labelNames: ['endpoint', 'service_name', 'http_response_code'],
-      registers: [this.registry],
-    });
-    this.duration = new Histogram({
-      name: 'bento_service_request_duration_seconds',
-      help: 'Time from request to response, in seconds',
-      labelNames: ['endpoint', 'service_name', 'http_response_code'],
-      buckets: DURATION_BUCKETS,
-      registers: [this.registry],
-    });
-    this.inProgress = new Gauge({
-      name: 'bento_service_request_in_progress',
-      help: 'Requests being handled now',
-      labelNames: ['endpoint', 'service_name'],
-      registers: [this.registry],
-    });
+  constructor(private readonly serviceName: string, options: { processMetrics?: boolean } = {}) {
+    const names = { total: 'bento_service_request_total', duration: 'bento_service_request_duration_seconds', inProgress: 'bento_service_request_in_progress' };
+    const clear = () => this.finished.clear();
+    this.registry.registerMetric(
+      collected(names.total, 'Requests answered, by endpoint and HTTP status code', 'counter', () => [...this.finished.values()].map((s) => ({ labels: s.labels, value: s.count })), clear) as never,
+    );
+    this.registry.registerMetric(
+      collected(names.duration, 'Time from request to response, in seconds', 'histogram', () => this.histogramValues(names.duration), clear) as never,
+    );
+    this.registry.registerMetric(
+      collected(names.inProgress, 'Requests being handled now', 'gauge', () => [...this.inProgress].map(([endpoint, value]) => ({ labels: { endpoint, service_name: this.serviceName }, value })), () => this.inProgress.clear()) as never,
+    );
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Counts a request as in progress; call the returned function exactly once when it is answered. */
-  begin(endpoint: string): () => void {
-    let gauge = this.started.get(endpoint);
-    if (!gauge) {
-      const child = this.inProgress.labels({ endpoint, service_name: this.serviceName });
-      gauge = { inc: () => child.inc(), dec: () => child.dec() };
-      this.started.set(endpoint, gauge);
-    }
-    gauge.inc();
-    return gauge.dec;
+  /** Counts a request on `endpoint` as in progress; call `end(endpoint)` or `finish()` exactly once after. */
+  begin(endpoint: string): void {
+    this.inProgress.set(endpoint, (this.inProgress.get(endpoint) ?? 0) + 1);
   }
 
-  /** Records one answered request. */
+  /** Records one answered request that `begin` counted. */
   finish(endpoint: string, status: number, seconds: number): void {
-    const key = `${status} ${endpoint}`;
-    let child = this.finished.get(key);
-    if (!child) {
-      const labels = { endpoint, service_name: this.serviceName, http_response_code: String(status) };
-      const counter = this.total.labels(labels);
-      const histogram = this.duration.labels(labels);
-      child = { inc: () => counter.inc(), observe: (s) => histogram.observe(s) };
-      this.finished.set(key, child);
+    this.inProgress.set(endpoint, (this.inProgress.get(endpoint) ?? 1) - 1);
+    const key = status + endpoint;
+    let series = this.finished.get(key);
+    if (!series) {
+      series = {
+        labels: { endpoint, service_name: this.serviceName, http_response_code: String(status) },
+        count: 0,
+        sum: 0,
+        buckets: new Float64Array(DURATION_BUCKETS.length + 1),
+      };
+      this.finished.set(key, series);
     }
-    child.inc();
-    child.observe(seconds);
+    series.count++;
+    series.sum += seconds;
+    let bucket = 0;
+    while (bucket < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[bucket]!) bucket++;
+    series.buckets[bucket]!++;
+  }
+
+  private histogramValues(name: string): MetricValue[] {
+    const values: MetricValue[] = [];
+    for (const series of this.finished.values()) {
+      let cumulative = 0;
+      for (let i = 0; i <= DURATION_BUCKETS.length; i++) {
+        cumulative += series.buckets[i]!;
+        const le = i < DURATION_BUCKETS.length ? DURATION_BUCKETS[i]! : '+Inf';
+        values.push({ metricName: `${name}_bucket`, labels: { le, ...series.labels }, value: cumulative });
+      }
+      values.push({ metricName: `${name}_sum`, labels: series.labels, value: series.sum });
+      values.push({ metricName: `${name}_count`, labels: series.labels, value: series.count });
+    }
+    return values;
   }
 
   /** The Prometheus text exposition of every metric. */

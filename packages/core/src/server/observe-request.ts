@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from './logger';
+import type { AccessLog } from './access-log';
 import type { ServiceMetrics } from './metrics';
 import { requestIdOf } from './request-id';
 
@@ -9,7 +9,7 @@ import { requestIdOf } from './request-id';
  * `x-request-id`, writes one access line and records the request metrics. Paths not in `known`
  * are recorded as endpoint "unmatched" so a scan of random URLs cannot blow up label cardinality.
  */
-export function observeRequest(metrics: ServiceMetrics, logger: Logger, known: ReadonlySet<string>, apiRoutes: ReadonlySet<string>) {
+export function observeRequest(metrics: ServiceMetrics, accessLog: AccessLog, known: ReadonlySet<string>, apiRoutes: ReadonlySet<string>) {
   return function observe(req: Request, res: Response, next: NextFunction): void {
     // A POST to an API route that reached express (a trailing slash) is observed by the API handler itself.
     if (req.method === 'POST' && apiRoutes.has(req.path.replace(/\/$/, ''))) return next();
@@ -17,12 +17,11 @@ export function observeRequest(metrics: ServiceMetrics, logger: Logger, known: R
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const endpoint = known.has(req.path) ? req.path : req.path.startsWith('/docs/assets/') ? '/docs/assets' : 'unmatched';
-    const settle = metrics.begin(endpoint);
+    metrics.begin(endpoint);
     res.once('finish', () => {
-      settle();
       const ms = performance.now() - started;
       metrics.finish(endpoint, res.statusCode, ms / 1000);
-      logger.info({ request_id: requestId, method: req.method, path: req.originalUrl, status: res.statusCode, duration_ms: Math.round(ms * 1000) / 1000 }, 'request');
+      accessLog.write(requestId, req.method, req.originalUrl, res.statusCode, ms);
     });
     next();
   };

@@ -5,24 +5,33 @@ import { isTensor } from '../sdk/tensor';
 import { toJsonBody } from './json-body';
 
 /** Writes a complete response in one call: no chunked encoding, one syscall for small bodies. */
-export function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, extraHeaders?: Record<string, string>): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  requestId?: string,
+  extraHeaders?: Record<string, string>,
+): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string | number> = {
     'content-type': contentType,
     'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
   };
+  // Passed to writeHead rather than set with setHeader: one headers object per response, not two.
+  if (requestId !== undefined) headers['x-request-id'] = requestId;
   if (extraHeaders) Object.assign(headers, extraHeaders);
   res.writeHead(status, headers);
   res.end(body);
 }
 
 /** Answers an error in the one JSON error shape, with Retry-After on 429 and Allow on 405. */
-export function sendError(res: ServerResponse, error: BentoError): void {
+export function sendError(res: ServerResponse, error: BentoError, requestId?: string): void {
   const extra: Record<string, string> = {};
   if (error.status === 429) extra['retry-after'] = String((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
   if (error.status === 405) extra['allow'] = String((error as { allow?: string }).allow ?? 'POST');
   if (error.status === 413) extra['connection'] = 'close';
-  send(res, error.status, 'application/json; charset=utf-8', JSON.stringify(error.toBody()), extra);
+  send(res, error.status, 'application/json; charset=utf-8', JSON.stringify(error.toBody()), requestId, extra);
 }
 
 function imageFormatFor(accept: string | undefined): ImageFormat {
@@ -36,18 +45,18 @@ function imageFormatFor(accept: string | undefined): ImageFormat {
  * Answers an API's result: an Image as PNG (or JPEG/WebP by Accept), bytes as octet-stream, a
  * Tensor as raw bytes when the client accepts octet-stream, anything else as JSON.
  */
-export async function sendResult(res: ServerResponse, result: unknown, accept: string | undefined): Promise<void> {
+export async function sendResult(res: ServerResponse, result: unknown, accept: string | undefined, requestId?: string): Promise<void> {
   if (isImage(result)) {
     const format = imageFormatFor(accept);
-    return send(res, 200, `image/${format}`, await encodeImage(result, format));
+    return send(res, 200, `image/${format}`, await encodeImage(result, format), requestId);
   }
-  if (Buffer.isBuffer(result)) return send(res, 200, 'application/octet-stream', result);
+  if (Buffer.isBuffer(result)) return send(res, 200, 'application/octet-stream', result, requestId);
   if (isTensor(result) && accept?.includes('application/octet-stream')) {
     const bytes = Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return send(res, 200, 'application/octet-stream', bytes, {
+    return send(res, 200, 'application/octet-stream', bytes, requestId, {
       'x-bento-dtype': result.dtype,
       'x-bento-shape': result.shape.join(','),
     });
   }
-  send(res, 200, 'application/json; charset=utf-8', await toJsonBody(result));
+  send(res, 200, 'application/json; charset=utf-8', await toJsonBody(result), requestId);
 }

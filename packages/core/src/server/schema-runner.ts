@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { BentoError } from '../errors';
+import type { Schema } from '../sdk/definition';
+import { ioKindOf } from '../sdk/io-kind';
+
+type Def = Record<string, unknown> & { type: string };
+
+function childrenOf(def: Def): unknown[] {
+  const out: unknown[] = [];
+  for (const key of ['innerType', 'element', 'in', 'out', 'left', 'right', 'valueType', 'keyType', 'rest']) {
+    if (def[key]) out.push(def[key]);
+  }
+  if (def.shape && typeof def.shape === 'object') out.push(...Object.values(def.shape as object));
+  if (Array.isArray(def.options)) out.push(...def.options);
+  if (Array.isArray(def.items)) out.push(...def.items);
+  return out;
+}
+
+/** Whether a schema holds an `Image()` anywhere: its decoding is asynchronous. */
+function holdsImage(schema: unknown, depth = 0): boolean {
+  if (depth > 32 || typeof schema !== 'object' || schema === null) return false;
+  if (ioKindOf(schema)?.kind === 'image') return true;
+  const def = (schema as { _zod?: { def: Def } })._zod?.def;
+  return def ? childrenOf(def).some((child) => holdsImage(child, depth + 1)) : false;
+}
+
+/**
+ * Parses values with a zod schema, synchronously when the schema allows it. Async parsing costs
+ * several promise hops per call; only schemas with async parts (`Image()` decodes with sharp, or a
+ * user's async refinement) need it. Schemas with an Image are known async up front; for the rest
+ * a synchronous parse that throws (zod's way of saying "async") switches this schema to async.
+ */
+export class SchemaRunner {
+  private needsAsync: boolean;
+
+  constructor(private readonly schema: Schema) {
+    this.needsAsync = holdsImage(schema);
+  }
+
+  async parse(value: unknown, toError: (error: z.ZodError) => BentoError): Promise<unknown> {
+    if (!this.needsAsync) {
+      try {
+        const result = this.schema.safeParse(value);
+        if (result.success) return result.data;
+        throw toError(result.error);
+      } catch (error) {
+        if (error instanceof BentoError) throw error;
+        this.needsAsync = true;
+      }
+    }
+    const result = await this.schema.safeParseAsync(value);
+    if (result.success) return result.data;
+    throw toError(result.error);
+  }
+}
