@@ -69,7 +69,9 @@ export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
 /** Encodes an `Image` as PNG (default), JPEG or WebP. */
 export async function encodeImage(image: Image, format: ImageFormat = 'png'): Promise<Buffer> {
-  const raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 } });
+  let raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 } });
+  // sharp writes sRGB unless told otherwise; a one-channel image should stay one channel.
+  if (image.channels === 1) raw = raw.toColourspace('b-w');
   if (format === 'jpeg') return raw.jpeg({ quality: 90 }).toBuffer();
   if (format === 'webp') return raw.webp({ quality: 90 }).toBuffer();
   return raw.png().toBuffer();
