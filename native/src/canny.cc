@@ -42,14 +42,18 @@ int32_t clampToInt(double v) {
   return static_cast<int32_t>(std::floor(v));
 }
 
+// AVX2 when the CPU has it; BENTO_NATIVE_ISA=baseline forces the portable kernels (the tests
+// use it to check that both give the same bits).
 const RowKernels& pickRowKernels() {
+  static const RowKernels* best = [] {
+    const char* isa = std::getenv("BENTO_NATIVE_ISA");
+    if (isa && std::strcmp(isa, "baseline") == 0) return &rowKernelsBaseline();
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  static const RowKernels* best =
-      rowKernelsAvx2() && __builtin_cpu_supports("avx2") ? rowKernelsAvx2() : &rowKernelsBaseline();
-  return *best;
-#else
-  return rowKernelsBaseline();
+    if (rowKernelsAvx2() && __builtin_cpu_supports("avx2")) return rowKernelsAvx2();
 #endif
+    return &rowKernelsBaseline();
+  }();
+  return *best;
 }
 
 // Row buffers owned by one band; freed with it.

@@ -14,4 +14,4 @@ command -v valgrind >/dev/null || { echo "valgrind not found: apt-get install va
 [ -f native/build/Release/bento_native.node ] || npx nx run native:build-native
 exec valgrind --error-exitcode=99 --leak-check=no --vex-guest-max-insns=25 --track-origins=yes --num-callers=30 \
   --suppressions="$root/tools/native/valgrind.supp" \
-  node --jitless node_modules/jest/bin/jest.js --selectProjects native --runInBand "$@"
+  node --jitless node_modules/jest/bin/jest.js --selectProjects native --runInBand --testTimeout=900000 "$@"
