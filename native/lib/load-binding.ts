@@ -21,7 +21,8 @@ export interface NativeBinding {
   ): Promise<Uint8Array>;
   imageToTensor(
     data: Uint8Array, width: number, height: number, channels: number,
-    scale: number, mean: number[], std: number[], float16: boolean, out?: Float32Array | Uint16Array,
+    scale: number, mean: number[], std: number[], float16: boolean,
+    out: Float32Array | Uint16Array | undefined, threads: number,
   ): Float32Array | Uint16Array;
   tensorToImage(
     data: Float32Array | Uint16Array, width: number, height: number, channels: number,

@@ -40,8 +40,10 @@ export function imageToTensor(image: RawImage, options: ToTensorOptions = {}): T
   if (out !== undefined && !(out instanceof want)) throw typeError(`a ${want.name}`, 'options.out', out);
   const count = img.width * img.height * img.channels;
   if (out !== undefined && out.length !== count) throw rangeError(`length ${count}`, 'options.out.length', out.length);
-  const data = binding().imageToTensor(img.data, img.width, img.height, img.channels, scale, mean, std,
-    dtype === 'float16', out);
+  const b = binding();
+  const threads = options.threads === undefined ? b.backends().threads : checkInt(options.threads, 'options.threads', 1, 1024);
+  const data = b.imageToTensor(img.data, img.width, img.height, img.channels, scale, mean, std,
+    dtype === 'float16', out, threads);
   return { data, dims: [1, img.channels, img.height, img.width], type: dtype };
 }
 

@@ -14,11 +14,12 @@ struct Normalization {
   float std[4] = {1, 1, 1, 1};
 };
 
-// H x W x C uint8 (packed) -> 1 x C x H x W, float32 or float16 (IEEE half bits).
+// H x W x C uint8 (packed) -> 1 x C x H x W, float32 or float16 (IEEE half bits), using up
+// to `threads` threads (the bits do not depend on it).
 void imageToTensorF32(const uint8_t* src, size_t pixels, int channels, const Normalization& n,
-                      float* dst);
+                      int threads, float* dst);
 void imageToTensorF16(const uint8_t* src, size_t pixels, int channels, const Normalization& n,
-                      uint16_t* dst);
+                      int threads, uint16_t* dst);
 
 // 1 x C x H x W float32 or float16 -> H x W x C uint8.
 void tensorF32ToImage(const float* src, size_t pixels, int channels, const Normalization& n,

@@ -55,6 +55,7 @@ Napi::Value ImageToTensor(const Napi::CallbackInfo& info) {
   Napi::TypedArray src = typedArrayArg(info, 0, napi_uint8_array, "image.data", count);
   const Normalization n = normalizationArgs(info, 4, s.channels);
   const bool half = boolArg(info, 7, "float16");
+  const int threads = intArg(info, 9, "options.threads", 1, 1024);
   const size_t elem = half ? 2 : 4;
   const napi_typedarray_type type = half ? napi_uint16_array : napi_float32_array;
 
@@ -67,9 +68,9 @@ Napi::Value ImageToTensor(const Napi::CallbackInfo& info) {
     dst = allocResult(count * elem);
   }
   if (half) {
-    imageToTensorF16(bytesOf(src), s.pixels(), s.channels, n, static_cast<uint16_t*>(dst));
+    imageToTensorF16(bytesOf(src), s.pixels(), s.channels, n, threads, static_cast<uint16_t*>(dst));
   } else {
-    imageToTensorF32(bytesOf(src), s.pixels(), s.channels, n, static_cast<float*>(dst));
+    imageToTensorF32(bytesOf(src), s.pixels(), s.channels, n, threads, static_cast<float*>(dst));
   }
   if (!out.IsEmpty()) return out;
   Napi::ArrayBuffer buffer = adoptBuffer(env, dst, count * elem);

@@ -2,7 +2,7 @@
 #include <napi.h>
 
 namespace bento {
-// imageToTensor(data, width, height, channels, scale, mean[], std[], float16, out?)
+// imageToTensor(data, width, height, channels, scale, mean[], std[], float16, out?, threads)
 Napi::Value ImageToTensor(const Napi::CallbackInfo& info);
 // tensorToImage(data, width, height, channels, scale, mean[], std[], float16)
 Napi::Value TensorToImage(const Napi::CallbackInfo& info);

@@ -83,7 +83,8 @@ test('the raw binding rejects bad arguments itself', () => {
   expectError('RangeError', () => b.canny(data, 4, 3, 2, 1, 2, 3, false, 1, 1, false, false));
   expectError('TypeError', () => b.canny({} as never, 4, 3, 1, 1, 2, 3, false, 1, 1, false, false));
   expectError('TypeError', () => (b.canny as unknown as () => void)());
-  expectError('TypeError', () => b.imageToTensor(data, 4, 3, 1, 1, [0, 0] as never, [1], false));
+  expectError('TypeError', () => b.imageToTensor(data, 4, 3, 1, 1, [0, 0] as never, [1], false, undefined, 1));
+  expectError('RangeError', () => b.imageToTensor(data, 4, 3, 1, 1, [0], [1], false, undefined, 0));
   expectError('RangeError', () => b.tensorToImage(new Float32Array(3), 4, 3, 1, 1, [0], [1], false));
   expectError('TypeError', () => b.float16ToFloat32(new Float32Array(2) as never));
 });

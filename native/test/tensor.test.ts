@@ -42,6 +42,22 @@ describe('imageToTensor', () => {
     expect(bitsEqual(t.data as Float32Array, refImageToTensor(data, 256, 3, IMAGENET.scale, IMAGENET.mean, IMAGENET.std))).toBe(true);
   });
 
+  test('large images give the same bits for every thread count and alignment', () => {
+    const image = randomImage(640, 410, 3, 11); // 262400 pixels: several threads' worth
+    const ref = refImageToTensor(image.data, 640 * 410, 3, IMAGENET.scale, IMAGENET.mean, IMAGENET.std);
+    for (const threads of [1, 2, 3, 8]) {
+      expect(bitsEqual(imageToTensor(image, { ...IMAGENET, threads }).data as Float32Array, ref)).toBe(true);
+      // A destination that is not 16-byte aligned takes the plain-store path.
+      const out = new Float32Array(new ArrayBuffer(ref.byteLength + 4), 4, ref.length);
+      imageToTensor(image, { ...IMAGENET, threads, out });
+      expect(bitsEqual(out, ref)).toBe(true);
+    }
+    const gray = randomImage(701, 377, 1, 12);
+    const half = imageToTensor(gray, { scale: 0.37, mean: [3], std: [0.7], dtype: 'float16', threads: 3 });
+    const refGray = refImageToTensor(gray.data, 701 * 377, 1, 0.37, [3], [0.7]);
+    expect(Array.from(half.data)).toEqual(Array.from(refGray, refFloatToHalf));
+  });
+
   test('writes into a caller-supplied array without allocating', () => {
     const image = randomImage(8, 4, 3, 5);
     const out = new Float32Array(8 * 4 * 3);
