@@ -27,6 +27,8 @@ export function readFramesBody(req: IncomingMessage, limit: number): Promise<Buf
       req.resume(); // drain what is left so the connection can answer and be reused
       reject(error);
     };
+    // A client that hangs up mid-body surfaces as an 'aborted' error: its fault, so a 400.
+    const onError = (error: Error) => fail(new BadRequestError(`Request body could not be read (${error.message})`, undefined, error));
     const onData = (chunk: Buffer) => {
       if (size + chunk.length > limit) return fail(new PayloadTooLargeError(limit));
       if (whole) {
@@ -54,12 +56,12 @@ export function readFramesBody(req: IncomingMessage, limit: number): Promise<Buf
     const cleanup = () => {
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', fail);
+      req.off('error', onError);
       req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', fail);
+    req.on('error', onError);
     req.on('close', onClose);
   });
 }
