@@ -6,6 +6,11 @@
 // Defining services
 export { service } from './sdk/service';
 export { api } from './sdk/api';
+export { depends } from './sdk/depends';
+export type { Dependency, DependencySpec } from './sdk/depends';
+export { buildServiceGraph } from './sdk/service-graph';
+export type { ServiceGraph } from './sdk/service-graph';
+export type { ServiceMethods } from './sdk/service-methods';
 export type { ApiOptions, ApiDefinition, ServiceDefinition, ServiceClass } from './sdk/definition';
 export { isServiceClass, getServiceDefinition } from './sdk/definition';
 export type { ServiceOptions, ResolvedServiceOptions } from './config/service-options';

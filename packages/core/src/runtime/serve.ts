@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { ServiceClass } from '../sdk/definition';
+import { setDependencyResolver } from '../sdk/depends';
+import { buildServiceGraph } from '../sdk/service-graph';
 import { ServiceServer, type ServerOptions } from '../server/create-server';
+import { createDependencyResolver } from './dependency-resolver';
+import { LocalServices } from './local-services';
 
 /** Options of `serve()`. */
 export interface ServeOptions extends ServerOptions {
@@ -20,6 +24,8 @@ export interface RunningService {
 
 /**
  * Serves one service class over HTTP and resolves once it is listening and its `onStartup` has run.
+ * Its `depends()` fields reach services named in `BENTO_SERVICE_MAP` over HTTP and run every other
+ * dependency in this process (one instance per service class).
  *
  * @example
  * ```ts
@@ -29,8 +35,21 @@ export interface RunningService {
  * ```
  */
 export async function serve(serviceClass: ServiceClass, options: ServeOptions = {}): Promise<RunningService> {
+  // Rejects dependency cycles and duplicate service names before anything starts.
+  buildServiceGraph(serviceClass);
+  const local = new LocalServices();
+  setDependencyResolver(createDependencyResolver({ local }));
   const server = new ServiceServer(serviceClass, options);
+  local.adopt(serviceClass, server.instance);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const address = await server.listen(port, options.host ?? '0.0.0.0');
-  return { url: server.url, address, server, close: () => server.close() };
+  return {
+    url: server.url,
+    address,
+    server,
+    close: async () => {
+      await server.close();
+      await local.shutdown();
+    },
+  };
 }
