@@ -1,25 +1,13 @@
 import { RemoteError, ServiceUnavailableError } from '../errors';
 import type { ServiceClass } from '../sdk/definition';
-import type { ServiceLifecycle } from '../server/lifecycle';
+import type { ServiceMethods } from '../sdk/service-methods';
 import { decodeResponse, encodeRequest } from './wire-format';
-
-type AnyFunction = (...args: never[]) => unknown;
-
-/** The API methods of a service instance type: one-argument methods, lifecycle hooks left out. */
-type ApiMethodNames<T> = {
-  [K in keyof T]: K extends keyof ServiceLifecycle ? never : T[K] extends AnyFunction ? K : never;
-}[keyof T] & string;
 
 /**
  * A typed client of a service: one method per API with the same argument and result types as the
  * class, so a wrong argument is a compile error at the call site.
  */
-export type Client<S extends ServiceClass> = {
-  // A method that takes no input gives a client method that takes none (not one of type unknown).
-  [K in ApiMethodNames<InstanceType<S>>]: InstanceType<S>[K] extends (...args: infer A) => infer R
-    ? A extends [] ? () => Promise<Awaited<R>> : (input: A[0]) => Promise<Awaited<R>>
-    : never;
-} & ClientControls;
+export type Client<S extends ServiceClass> = ServiceMethods<S> & ClientControls;
 
 /** Methods every client has beside the service's APIs; `$`-prefixed so they cannot clash with an API. */
 export interface ClientControls {
