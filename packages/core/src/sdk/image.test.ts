@@ -64,15 +64,19 @@ describe('Image()', () => {
     expect(image.data[3]).toBe(200);
   });
 
-  it('never hands out 2 channels: a gray+alpha PNG decodes to RGBA, or to 1 channel when asked', async () => {
+  it('keeps a gray source gray: 1 channel for gray and for gray+alpha (alpha dropped), never 2', async () => {
+    const gray = await sharp(Buffer.alloc(4 * 4, 90), { raw: { width: 4, height: 4, channels: 1 } }).toColourspace('b-w').png().toBuffer();
     const grayAlpha = await sharp(Buffer.alloc(4 * 4 * 2, 128), { raw: { width: 4, height: 4, channels: 2 } }).toColourspace('b-w').png().toBuffer();
+    expect((await sharp(gray).metadata()).channels).toBe(1);
     expect((await sharp(grayAlpha).metadata()).channels).toBe(2);
-    const image = await decodeImage(grayAlpha);
-    expect(image.channels).toBe(4);
-    expect(isImage(image)).toBe(true);
-    const gray = await decodeImage(grayAlpha, { channels: 1 });
-    expect(gray.channels).toBe(1);
-    expect(gray.data.length).toBe(16);
+    for (const [bytes, value] of [[gray, 90], [grayAlpha, 128]] as const) {
+      const image = await decodeImage(bytes);
+      expect([image.channels, image.data.length, image.data[0]]).toEqual([1, 16, value]);
+      expect(isImage(image)).toBe(true);
+    }
+    // Asked for, a gray source still becomes RGB or RGBA.
+    expect((await decodeImage(gray, { channels: 3 })).channels).toBe(3);
+    expect((await decodeImage(grayAlpha, { channels: 4 })).channels).toBe(4);
   });
 
   it('refuses undecodable bytes with a clear message', async () => {

@@ -54,9 +54,15 @@ function bytesFromString(text: string): Buffer | undefined {
 export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {}): Promise<Image> {
   const maxPixels = options.maxPixels ?? 64 * 1024 * 1024;
   let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' });
-  if (options.channels === 1) pipeline = pipeline.grayscale();
-  else if (options.channels === 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
-  else if (options.channels === 4) pipeline = pipeline.toColourspace('srgb').ensureAlpha();
+  let channels = options.channels;
+  if (channels === undefined) {
+    // libvips writes a gray source out as sRGB (3 or 4 channels); keep it gray, as documented. A header read, no decode.
+    const source = (await pipeline.metadata()).channels;
+    if (source === 1 || source === 2) channels = 1;
+  }
+  if (channels === 1) pipeline = pipeline.grayscale();
+  else if (channels === 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
+  else if (channels === 4) pipeline = pipeline.toColourspace('srgb').ensureAlpha();
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const image = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
   // sharp keeps gray+alpha as 2 channels; the kernels read 1, 3 or 4, so drop the alpha.
