@@ -1,6 +1,7 @@
 import { decodeValue } from './decode-value';
 import { DEFAULT_FRAMES_LIMITS, FRAME_ALIGN, PREAMBLE_BYTES, type FramesLimits } from './format';
 import { frameKind } from './frame-types';
+import { jsonDepthExceeds } from './json-depth';
 import { malformed } from './malformed';
 import { readPreamble, type Preamble } from './read-preamble';
 
@@ -24,9 +25,13 @@ export function decodeFrames(body: Uint8Array, limits: Partial<FramesLimits> = {
   if (!(body instanceof Uint8Array)) throw new TypeError(`Expected a Uint8Array for body but received ${typeof body}`);
   const bounds: FramesLimits = { ...DEFAULT_FRAMES_LIMITS, ...limits };
   const preamble = readPreamble(body, bounds);
+  const headerBytes = body.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + preamble.headerBytes);
+  // A coarse bound (the header's own object, the frame table and one `$o` escape per level fit in
+  // it); the exact depth of the value is checked while it is rebuilt.
+  if (jsonDepthExceeds(headerBytes, 2 * bounds.maxDepth + 4)) throw malformed(`nesting deeper than ${bounds.maxDepth}`);
   let header: unknown;
   try {
-    header = JSON.parse(utf8.decode(body.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + preamble.headerBytes)));
+    header = JSON.parse(utf8.decode(headerBytes));
   } catch (error) {
     throw malformed(`the header is not UTF-8 JSON (${error instanceof Error ? error.message.slice(0, 120) : 'parse error'})`, error);
   }
