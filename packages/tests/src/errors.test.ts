@@ -131,6 +131,14 @@ describe('errors of Describe: one JSON shape, and the server keeps serving', () 
     expectErrorShape(await response.json(), 'payload_too_large');
   });
 
+  it('413 over maxBodySize with a multipart body and a Content-Length', async () => {
+    const form = new FormData();
+    form.append('image', new Blob([Buffer.alloc(128 * 1024, 7)], { type: 'image/png' }), 'big.png');
+    const response = await fetch(`${running.url}/describe`, { method: 'POST', body: form });
+    expect(response.status).toBe(413);
+    expect(expectErrorShape(await response.json(), 'payload_too_large').details).toEqual({ limit_bytes: 64 * 1024 });
+  });
+
   it('415 on a content type the route does not read', async () => {
     const response = await fetch(`${running.url}/describe`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(response.status).toBe(415);
