@@ -26,7 +26,12 @@ function measure(name, fn, runs = defaultRuns) {
     times[i] = Number(process.hrtime.bigint() - t) / 1e3;
   }
   times.sort();
-  const row = { case: name, median_us: +times[runs >> 1].toFixed(2), p90_us: +times[Math.floor(runs * 0.9)].toFixed(2), runs };
+  const row = {
+    case: name,
+    median_us: +times[runs >> 1].toFixed(2),
+    p90_us: +times[Math.floor(runs * 0.9)].toFixed(2),
+    runs,
+  };
   console.log(JSON.stringify(row));
   return row;
 }
@@ -46,7 +51,14 @@ const value = { prompt: 'a photo of a cat', steps: 25, data };
 const body = join(encodeFrames(value));
 let sink = 0;
 
-console.log(JSON.stringify({ node: process.version, size_bytes: SIZE, body_bytes: body.length, command: `node tools/bench/wire-codec.mjs --runs ${defaultRuns}` }));
+console.log(
+  JSON.stringify({
+    node: process.version,
+    size_bytes: SIZE,
+    body_bytes: body.length,
+    command: `node tools/bench/wire-codec.mjs --runs ${defaultRuns}`,
+  }),
+);
 measure('Buffer.from copy of 3 MiB (baseline)', () => {
   sink += Buffer.from(data).length;
 });
@@ -64,8 +76,15 @@ measure('encodeFrames + join (the receive copy) + decodeFrames', () => {
   sink += decodeFrames(join(encodeFrames(value))).data.length;
 });
 // What the same call costs as plain JSON with the bytes in base64: far fewer runs, it is slow.
-measure('JSON + base64 round trip (for scale)', () => {
-  const text = JSON.stringify({ ...value, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') });
-  sink += Buffer.from(JSON.parse(text).data, 'base64').length;
-}, Math.max(20, Math.floor(defaultRuns / 40)));
+measure(
+  'JSON + base64 round trip (for scale)',
+  () => {
+    const text = JSON.stringify({
+      ...value,
+      data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+    });
+    sink += Buffer.from(JSON.parse(text).data, 'base64').length;
+  },
+  Math.max(20, Math.floor(defaultRuns / 40)),
+);
 if (sink === 0) console.log('unreachable: keeps the work from being optimised away');

@@ -3,7 +3,8 @@ import { frameTypeOf, type FrameType } from './frame-types';
 import { looksLikeTag, specialNumberText, TAG } from './tags';
 
 /** A JSON value of the header. Objects are built with a null prototype, so any key is just data. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** A binary view found in the value, in the order frames will be written. */
 export interface FoundFrame {
@@ -14,7 +15,8 @@ export interface FoundFrame {
 function describe(value: unknown): string {
   if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
   if (typeof value === 'symbol') return 'a symbol';
-  if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'null-prototype object'}`;
+  if (typeof value === 'object' && value !== null)
+    return `a ${value.constructor?.name ?? 'null-prototype object'}`;
   return String(value);
 }
 
@@ -29,7 +31,10 @@ function pathText(path: readonly (string | number)[]): string {
  * `structuredClone` keeps); anything that cannot travel faithfully is refused with a TypeError
  * naming its path, on the caller's side, before a byte is sent.
  */
-export function encodeValue(value: unknown, maxDepth = DEFAULT_FRAMES_LIMITS.maxDepth): { json: JsonValue; frames: FoundFrame[] } {
+export function encodeValue(
+  value: unknown,
+  maxDepth = DEFAULT_FRAMES_LIMITS.maxDepth,
+): { json: JsonValue; frames: FoundFrame[] } {
   const frames: FoundFrame[] = [];
   const frameIndex = new Map<ArrayBufferView, number>();
   const ancestors = new Set<object>();
@@ -63,8 +68,19 @@ export function encodeValue(value: unknown, maxDepth = DEFAULT_FRAMES_LIMITS.max
       const time = v.getTime();
       return tag(TAG.date, Number.isNaN(time) ? null : time);
     }
-    if (v instanceof ArrayBuffer || v instanceof Map || v instanceof Set || v instanceof Promise || v instanceof WeakMap) {
-      return fail(v instanceof ArrayBuffer ? 'a TypedArray or Buffer (wrap the ArrayBuffer in a Uint8Array)' : 'a value the wire codec can carry', v);
+    if (
+      v instanceof ArrayBuffer ||
+      v instanceof Map ||
+      v instanceof Set ||
+      v instanceof Promise ||
+      v instanceof WeakMap
+    ) {
+      return fail(
+        v instanceof ArrayBuffer
+          ? 'a TypedArray or Buffer (wrap the ArrayBuffer in a Uint8Array)'
+          : 'a value the wire codec can carry',
+        v,
+      );
     }
     if (depth >= maxDepth) return fail(`nesting at most ${maxDepth} deep`, v);
     if (ancestors.has(v)) return fail('a value without cycles', v);
@@ -96,7 +112,8 @@ export function encodeValue(value: unknown, maxDepth = DEFAULT_FRAMES_LIMITS.max
     const known = frameIndex.get(view);
     if (known !== undefined) return known;
     const type = frameTypeOf(view);
-    if (type === undefined) return fail('a TypedArray, DataView or Buffer of a supported type', view);
+    if (type === undefined)
+      return fail('a TypedArray, DataView or Buffer of a supported type', view);
     const index = frames.length;
     // A Uint8Array view over exactly the view's bytes: what travels is the view, not its whole buffer.
     frames.push({ type, bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength) });

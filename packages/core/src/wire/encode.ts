@@ -41,7 +41,10 @@ export function encodeFrames(value: unknown): EncodedFrames {
   const framesBytes = at;
   const headerText = JSON.stringify({ v: json, f: table });
   const headerBytes = Buffer.byteLength(headerText, 'utf8');
-  if (headerBytes > 0xffff_ffff) throw new RangeError(`Expected a header under 4 GiB for encodeFrames() but received ${headerBytes} bytes`);
+  if (headerBytes > 0xffff_ffff)
+    throw new RangeError(
+      `Expected a header under 4 GiB for encodeFrames() but received ${headerBytes} bytes`,
+    );
   const framesStart = alignUp(PREAMBLE_BYTES + headerBytes);
 
   const head = Buffer.alloc(framesStart);

@@ -24,7 +24,11 @@ interface FrameKind {
   /** Bytes per element; a frame's byte length must be a multiple of it. */
   readonly elementBytes: number;
   /** A view of `byteLength` bytes of `buffer` at `byteOffset` (no copy). */
-  readonly view: (buffer: ArrayBufferLike, byteOffset: number, byteLength: number) => ArrayBufferView;
+  readonly view: (
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    byteLength: number,
+  ) => ArrayBufferView;
 }
 
 function typed(Ctor: {
@@ -32,12 +36,18 @@ function typed(Ctor: {
   BYTES_PER_ELEMENT: number;
 }): FrameKind {
   const size = Ctor.BYTES_PER_ELEMENT;
-  return { elementBytes: size, view: (buffer, offset, bytes) => new Ctor(buffer, offset, bytes / size) };
+  return {
+    elementBytes: size,
+    view: (buffer, offset, bytes) => new Ctor(buffer, offset, bytes / size),
+  };
 }
 
 // A Map, not an object literal, so that names like "__proto__" or "constructor" are just misses.
 const KINDS: ReadonlyMap<string, FrameKind> = new Map<FrameType, FrameKind>([
-  ['Buffer', { elementBytes: 1, view: (buffer, offset, bytes) => Buffer.from(buffer, offset, bytes) }],
+  [
+    'Buffer',
+    { elementBytes: 1, view: (buffer, offset, bytes) => Buffer.from(buffer, offset, bytes) },
+  ],
   ['Uint8Array', typed(Uint8Array)],
   ['Uint8ClampedArray', typed(Uint8ClampedArray)],
   ['Int8Array', typed(Int8Array)],
@@ -49,7 +59,10 @@ const KINDS: ReadonlyMap<string, FrameKind> = new Map<FrameType, FrameKind>([
   ['Float64Array', typed(Float64Array)],
   ['BigInt64Array', typed(BigInt64Array)],
   ['BigUint64Array', typed(BigUint64Array)],
-  ['DataView', { elementBytes: 1, view: (buffer, offset, bytes) => new DataView(buffer, offset, bytes) }],
+  [
+    'DataView',
+    { elementBytes: 1, view: (buffer, offset, bytes) => new DataView(buffer, offset, bytes) },
+  ],
 ]);
 
 /** The kind of frame named `type`, or undefined when the name is not on the allow-list. */
@@ -67,5 +80,7 @@ export function frameTypeOf(view: ArrayBufferView): FrameType | undefined {
   if (view instanceof DataView) return 'DataView';
   // The TypedArray toStringTag getter reports the intrinsic type even for subclasses and is cheap.
   const tag = (view as unknown as { [Symbol.toStringTag]: unknown })[Symbol.toStringTag];
-  return typeof tag === 'string' && tag !== 'Buffer' && tag !== 'DataView' && KINDS.has(tag) ? (tag as FrameType) : undefined;
+  return typeof tag === 'string' && tag !== 'Buffer' && tag !== 'DataView' && KINDS.has(tag)
+    ? (tag as FrameType)
+    : undefined;
 }

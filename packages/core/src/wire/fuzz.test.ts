@@ -30,7 +30,13 @@ function join(chunks: Uint8Array[], byteLength: number): Buffer {
 function rawBody(
   headerText: string,
   frames: Uint8Array = new Uint8Array(0),
-  fields: { frameCount?: number; headerBytes?: number; framesBytes?: bigint; version?: number; flags?: number } = {},
+  fields: {
+    frameCount?: number;
+    headerBytes?: number;
+    framesBytes?: bigint;
+    version?: number;
+    flags?: number;
+  } = {},
 ): Buffer {
   const header = Buffer.from(headerText, 'utf8');
   const start = alignUp(PREAMBLE_BYTES + header.length);
@@ -52,7 +58,8 @@ function attempt(body: Uint8Array): 'ok' | BadRequestError {
     decodeFrames(body);
     return 'ok';
   } catch (error) {
-    if (!(error instanceof BadRequestError)) throw new Error(`not a BadRequestError: ${String(error)}`, { cause: error });
+    if (!(error instanceof BadRequestError))
+      throw new Error(`not a BadRequestError: ${String(error)}`, { cause: error });
     expect(error.status).toBe(400);
     expect(error.message.startsWith(PREFIX)).toBe(true);
     return error;
@@ -90,7 +97,11 @@ describe('wire fuzz: every malformed body is a clean BadRequestError', () => {
     for (let n = 0; n < valid.length; n++) {
       const result = attempt(valid.subarray(0, n));
       expect(result).toBeInstanceOf(BadRequestError);
-      expect((result as BadRequestError).message).toMatch(n < PREAMBLE_BYTES ? /shorter than the 24-byte preamble/ : /runs past the end|truncated or trailing bytes/);
+      expect((result as BadRequestError).message).toMatch(
+        n < PREAMBLE_BYTES
+          ? /shorter than the 24-byte preamble/
+          : /runs past the end|truncated or trailing bytes/,
+      );
     }
     expect(valid.length).toBeGreaterThan(500);
   });
@@ -120,26 +131,87 @@ describe('wire fuzz: every malformed body is a clean BadRequestError', () => {
   it('survives 3000 random headers (random JSON, tags, frame tables)', () => {
     const random = prng(42);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-    const atoms = [0, -1, 1.5, 2 ** 53, 1e308, 'x', '', null, true, '__proto__', 'constructor', 'NaN', '-0', 'ff', '-', 1, 64];
-    const keys = ['v', 'f', '$f', '$n', '$b', '$u', '$d', '$o', '$x', '__proto__', 'constructor', 'type', 'offset', 'byteLength', 'a'];
-    const types = ['Uint8Array', 'Float64Array', 'BigInt64Array', 'DataView', 'Buffer', 'Function', '__proto__', 'constructor', 'Object', 'toString', 'Float16Array'];
+    const atoms = [
+      0,
+      -1,
+      1.5,
+      2 ** 53,
+      1e308,
+      'x',
+      '',
+      null,
+      true,
+      '__proto__',
+      'constructor',
+      'NaN',
+      '-0',
+      'ff',
+      '-',
+      1,
+      64,
+    ];
+    const keys = [
+      'v',
+      'f',
+      '$f',
+      '$n',
+      '$b',
+      '$u',
+      '$d',
+      '$o',
+      '$x',
+      '__proto__',
+      'constructor',
+      'type',
+      'offset',
+      'byteLength',
+      'a',
+    ];
+    const types = [
+      'Uint8Array',
+      'Float64Array',
+      'BigInt64Array',
+      'DataView',
+      'Buffer',
+      'Function',
+      '__proto__',
+      'constructor',
+      'Object',
+      'toString',
+      'Float16Array',
+    ];
     const gen = (depth: number): unknown => {
       const r = random();
       if (depth > 4 || r < 0.35) return pick(atoms);
       if (r < 0.55) return Array.from({ length: Math.floor(random() * 4) }, () => gen(depth + 1));
       const obj: Record<string, unknown> = {};
       const n = Math.floor(random() * 3);
-      for (let i = 0; i < n; i++) Object.defineProperty(obj, pick(keys), { value: gen(depth + 1), enumerable: true, configurable: true, writable: true });
+      for (let i = 0; i < n; i++)
+        Object.defineProperty(obj, pick(keys), {
+          value: gen(depth + 1),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       return obj;
     };
-    const genEntry = () => ({ type: pick(types), offset: pick([0, 64, 128, 1, -64, 2 ** 60, 0.5, '0']), byteLength: pick([0, 1, 8, 16, 63, 64, 65, 2 ** 40, -8]) });
+    const genEntry = () => ({
+      type: pick(types),
+      offset: pick([0, 64, 128, 1, -64, 2 ** 60, 0.5, '0']),
+      byteLength: pick([0, 1, 8, 16, 63, 64, 65, 2 ** 40, -8]),
+    });
     for (let i = 0; i < 3000; i++) {
       const frameCount = Math.floor(random() * 3);
       const frames = new Uint8Array(pick([0, 64, 128, 192]));
-      const header = random() < 0.7 ? { v: gen(0), f: Array.from({ length: frameCount }, genEntry) } : gen(0);
+      const header =
+        random() < 0.7 ? { v: gen(0), f: Array.from({ length: frameCount }, genEntry) } : gen(0);
       let text = JSON.stringify(header) ?? 'null';
       if (random() < 0.1) text = text.slice(0, Math.floor(random() * text.length)); // broken JSON
-      attempt(rawBody(text, frames, { frameCount: random() < 0.9 ? frameCount : Math.floor(random() * 10) }));
+      attempt(
+        rawBody(text, frames, {
+          frameCount: random() < 0.9 ? frameCount : Math.floor(random() * 10),
+        }),
+      );
     }
   });
 
@@ -160,7 +232,10 @@ describe('wire fuzz: every malformed body is a clean BadRequestError', () => {
     const wrong = Buffer.from(valid);
     wrong[0] = 0x7b; // "{": a JSON body sent with the frames content type
     rejects(wrong, /wrong magic bytes/);
-    rejects(rawBody('{"v":1,"f":[]}', undefined, { version: 2 }), /unsupported version 2; this side reads version 1/);
+    rejects(
+      rawBody('{"v":1,"f":[]}', undefined, { version: 2 }),
+      /unsupported version 2; this side reads version 1/,
+    );
     rejects(rawBody('{"v":1,"f":[]}', undefined, { version: 0 }), /unsupported version 0/);
     rejects(rawBody('{"v":1,"f":[]}', undefined, { flags: 4 }), /unknown flags 0x4/);
     const reserved = rawBody('{"v":1,"f":[]}');
@@ -170,30 +245,83 @@ describe('wire fuzz: every malformed body is a clean BadRequestError', () => {
 
   it('refuses huge declared lengths and counts without allocating for them', () => {
     const before = process.memoryUsage().arrayBuffers;
-    rejects(rawBody('{"v":1,"f":[]}', undefined, { headerBytes: 0xffff_ffff }), /header length 4294967295 is over the limit/);
-    rejects(rawBody('{"v":1,"f":[]}', undefined, { headerBytes: 1_000_000 }), /header length 1000000 runs past the end of the 64-byte body/);
-    rejects(rawBody('{"v":1,"f":[]}', undefined, { frameCount: 0xffff_ffff }), /frame count 4294967295 is over the limit/);
-    rejects(rawBody('{"v":1,"f":[]}', undefined, { framesBytes: 2n ** 64n - 1n }), /declares 18446744073709551679 bytes/);
-    rejects(rawBody('{"v":1,"f":[]}', undefined, { framesBytes: 2n ** 53n + 1n }), /truncated or trailing/);
+    rejects(
+      rawBody('{"v":1,"f":[]}', undefined, { headerBytes: 0xffff_ffff }),
+      /header length 4294967295 is over the limit/,
+    );
+    rejects(
+      rawBody('{"v":1,"f":[]}', undefined, { headerBytes: 1_000_000 }),
+      /header length 1000000 runs past the end of the 64-byte body/,
+    );
+    rejects(
+      rawBody('{"v":1,"f":[]}', undefined, { frameCount: 0xffff_ffff }),
+      /frame count 4294967295 is over the limit/,
+    );
+    rejects(
+      rawBody('{"v":1,"f":[]}', undefined, { framesBytes: 2n ** 64n - 1n }),
+      /declares 18446744073709551679 bytes/,
+    );
+    rejects(
+      rawBody('{"v":1,"f":[]}', undefined, { framesBytes: 2n ** 53n + 1n }),
+      /truncated or trailing/,
+    );
     const frames = new Uint8Array(64);
-    rejects(rawBody('{"v":{"$f":0},"f":[{"type":"Uint8Array","offset":0,"byteLength":1099511627776}]}', frames, { frameCount: 1 }), /runs past the 64-byte frames section/);
-    rejects(rawBody('{"v":{"$f":0},"f":[{"type":"Uint8Array","offset":9007199254740992,"byteLength":8}]}', frames, { frameCount: 1 }), /not a non-negative integer/);
+    rejects(
+      rawBody(
+        '{"v":{"$f":0},"f":[{"type":"Uint8Array","offset":0,"byteLength":1099511627776}]}',
+        frames,
+        { frameCount: 1 },
+      ),
+      /runs past the 64-byte frames section/,
+    );
+    rejects(
+      rawBody(
+        '{"v":{"$f":0},"f":[{"type":"Uint8Array","offset":9007199254740992,"byteLength":8}]}',
+        frames,
+        { frameCount: 1 },
+      ),
+      /not a non-negative integer/,
+    );
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024);
   });
 
   it('refuses frame tables that break the rules, naming the rule', () => {
     const frames = new Uint8Array(256);
-    const one = (entry: string, count = 1) => rawBody(`{"v":{"$f":0},"f":[${entry}]}`, frames, { frameCount: count });
+    const one = (entry: string, count = 1) =>
+      rawBody(`{"v":{"$f":0},"f":[${entry}]}`, frames, { frameCount: count });
     rejects(one('{"type":"Function","offset":0,"byteLength":8}'), /type that is not allowed/);
     rejects(one('{"type":"__proto__","offset":0,"byteLength":8}'), /type that is not allowed/);
     rejects(one('{"type":"constructor","offset":0,"byteLength":8}'), /type that is not allowed/);
     rejects(one('{"offset":0,"byteLength":8}'), /type that is not allowed/);
-    rejects(one('{"type":"Float64Array","offset":8,"byteLength":8}'), /starts at 8, not a multiple of 64/);
-    rejects(one('{"type":"Float64Array","offset":0,"byteLength":12}'), /12 bytes, not a whole number of 8-byte elements/);
-    rejects(one('{"type":"Float64Array","offset":-64,"byteLength":8}'), /not a non-negative integer/);
-    rejects(one('{"type":"Float64Array","offset":0,"byteLength":8}', 2), /does not list the 2 frames/);
-    rejects(one('{"type":"Uint8Array","offset":64,"byteLength":64},{"type":"Uint8Array","offset":64,"byteLength":8}', 2), /overlapping the frame before it/);
-    rejects(rawBody('{"v":{"$f":1},"f":[{"type":"Uint8Array","offset":0,"byteLength":8}]}', frames, { frameCount: 1 }), /frame reference 1 is not in the frame table/);
+    rejects(
+      one('{"type":"Float64Array","offset":8,"byteLength":8}'),
+      /starts at 8, not a multiple of 64/,
+    );
+    rejects(
+      one('{"type":"Float64Array","offset":0,"byteLength":12}'),
+      /12 bytes, not a whole number of 8-byte elements/,
+    );
+    rejects(
+      one('{"type":"Float64Array","offset":-64,"byteLength":8}'),
+      /not a non-negative integer/,
+    );
+    rejects(
+      one('{"type":"Float64Array","offset":0,"byteLength":8}', 2),
+      /does not list the 2 frames/,
+    );
+    rejects(
+      one(
+        '{"type":"Uint8Array","offset":64,"byteLength":64},{"type":"Uint8Array","offset":64,"byteLength":8}',
+        2,
+      ),
+      /overlapping the frame before it/,
+    );
+    rejects(
+      rawBody('{"v":{"$f":1},"f":[{"type":"Uint8Array","offset":0,"byteLength":8}]}', frames, {
+        frameCount: 1,
+      }),
+      /frame reference 1 is not in the frame table/,
+    );
     rejects(rawBody('{"v":{"$f":"0"},"f":[]}'), /frame reference at v is not an integer/);
   });
 
@@ -215,10 +343,16 @@ describe('wire fuzz: every malformed body is a clean BadRequestError', () => {
 
   it('refuses nesting over the depth limit, even 8 million levels deep, in milliseconds', () => {
     rejects(rawBody(`{"v":${'['.repeat(65)}${']'.repeat(65)},"f":[]}`), /nesting deeper than 64/);
-    rejects(rawBody(`{"v":${'{"a":'.repeat(100)}1${'}'.repeat(100)},"f":[]}`), /nesting deeper than 64 at v(\.a)+/);
+    rejects(
+      rawBody(`{"v":${'{"a":'.repeat(100)}1${'}'.repeat(100)},"f":[]}`),
+      /nesting deeper than 64 at v(\.a)+/,
+    );
     // V8 takes seconds to parse this; the pre-scan refuses it in milliseconds.
     const t = Date.now();
-    rejects(rawBody(`{"v":${'['.repeat(8_000_000)}${']'.repeat(8_000_000)},"f":[]}`), /nesting deeper than 64/);
+    rejects(
+      rawBody(`{"v":${'['.repeat(8_000_000)}${']'.repeat(8_000_000)},"f":[]}`),
+      /nesting deeper than 64/,
+    );
     expect(Date.now() - t).toBeLessThan(1000);
     // Brackets inside strings do not count.
     const text = `${'[{'.repeat(500)}\\"[ ]]`; // a backslash, a quote and brackets, all inside a string

@@ -1,12 +1,23 @@
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { toBentoError } from '../errors';
-import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, readFramesBody, writeFrames } from './index';
+import {
+  decodeFrames,
+  encodeFrames,
+  FRAMES_CONTENT_TYPE,
+  readFramesBody,
+  writeFrames,
+} from './index';
 
 const LIMIT = 8 * 1024 * 1024;
 
 /** A real node:http server that echoes a frames body back, answering errors with their status. */
-function startEchoServer(): Promise<{ server: Server; url: URL; errors: Error[]; viewsOfBody: boolean[] }> {
+function startEchoServer(): Promise<{
+  server: Server;
+  url: URL;
+  errors: Error[];
+  viewsOfBody: boolean[];
+}> {
   const errors: Error[] = [];
   const viewsOfBody: boolean[] = [];
   const server = createServer((req, res) => {
@@ -14,9 +25,13 @@ function startEchoServer(): Promise<{ server: Server; url: URL; errors: Error[];
       try {
         const body = await readFramesBody(req, LIMIT);
         const value = decodeFrames(body) as { data?: ArrayBufferView };
-        if (value && ArrayBuffer.isView(value.data)) viewsOfBody.push(value.data.buffer === body.buffer);
+        if (value && ArrayBuffer.isView(value.data))
+          viewsOfBody.push(value.data.buffer === body.buffer);
         const encoded = encodeFrames({ echo: value });
-        res.writeHead(200, { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength });
+        res.writeHead(200, {
+          'content-type': FRAMES_CONTENT_TYPE,
+          'content-length': encoded.byteLength,
+        });
         writeFrames(res, encoded);
         res.end();
       } catch (thrown) {
@@ -37,12 +52,36 @@ function startEchoServer(): Promise<{ server: Server; url: URL; errors: Error[];
 }
 
 /** POSTs chunks (with a Content-Length unless `chunked`) and reads the answer as one buffer. */
-function post(url: URL, chunks: Uint8Array[], options: { agent?: Agent; chunked?: boolean } = {}): Promise<{ status: number; type: string; body: Buffer; res: IncomingMessage }> {
+function post(
+  url: URL,
+  chunks: Uint8Array[],
+  options: { agent?: Agent; chunked?: boolean } = {},
+): Promise<{ status: number; type: string; body: Buffer; res: IncomingMessage }> {
   const byteLength = chunks.reduce((n, c) => n + c.byteLength, 0);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: options.agent, headers: { 'content-type': FRAMES_CONTENT_TYPE, ...(options.chunked ? {} : { 'content-length': byteLength }) } }, (res) => {
-      readFramesBody(res, 64 * 1024 * 1024).then((body) => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body, res }), reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: options.agent,
+        headers: {
+          'content-type': FRAMES_CONTENT_TYPE,
+          ...(options.chunked ? {} : { 'content-length': byteLength }),
+        },
+      },
+      (res) => {
+        readFramesBody(res, 64 * 1024 * 1024).then(
+          (body) =>
+            resolve({
+              status: res.statusCode!,
+              type: String(res.headers['content-type']),
+              body,
+              res,
+            }),
+          reject,
+        );
+      },
+    );
     req.on('error', reject);
     writeFrames(req, { chunks, byteLength });
     req.end();
@@ -128,7 +167,11 @@ describe('wire over HTTP', () => {
       socket.resume();
     });
     await new Promise((r) => setTimeout(r, 50));
-    expect(ctx.errors.slice(before).map((e) => e.message)).toEqual([expect.stringMatching(/closed before its body was complete|ended after|could not be read \(aborted\)/)]);
+    expect(ctx.errors.slice(before).map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /closed before its body was complete|ended after|could not be read \(aborted\)/,
+      ),
+    ]);
     const { status } = await post(ctx.url, encodeFrames({ ok: true }).chunks);
     expect(status).toBe(200);
   });

@@ -13,9 +13,12 @@ export function readFramesBody(req: IncomingMessage, limit: number): Promise<Buf
   const header = req.headers['content-length'];
   const declared = header === undefined ? undefined : Number(header);
   if (declared !== undefined && !(Number.isSafeInteger(declared) && declared >= 0)) {
-    return Promise.reject(new BadRequestError(`Content-Length ${JSON.stringify(header)} is not a byte count`));
+    return Promise.reject(
+      new BadRequestError(`Content-Length ${JSON.stringify(header)} is not a byte count`),
+    );
   }
-  if (declared !== undefined && declared > limit) return Promise.reject(new PayloadTooLargeError(limit));
+  if (declared !== undefined && declared > limit)
+    return Promise.reject(new PayloadTooLargeError(limit));
   return new Promise((resolve, reject) => {
     // allocUnsafeSlow: never from the shared pool, so byteOffset is 0. Every byte is overwritten
     // before it is resolved (a short body is an error, never handed out).
@@ -28,11 +31,15 @@ export function readFramesBody(req: IncomingMessage, limit: number): Promise<Buf
       reject(error);
     };
     // A client that hangs up mid-body surfaces as an 'aborted' error: its fault, so a 400.
-    const onError = (error: Error) => fail(new BadRequestError(`Request body could not be read (${error.message})`, undefined, error));
+    const onError = (error: Error) =>
+      fail(
+        new BadRequestError(`Request body could not be read (${error.message})`, undefined, error),
+      );
     const onData = (chunk: Buffer) => {
       if (size + chunk.length > limit) return fail(new PayloadTooLargeError(limit));
       if (whole) {
-        if (size + chunk.length > whole.length) return fail(new BadRequestError('Request body is longer than its Content-Length'));
+        if (size + chunk.length > whole.length)
+          return fail(new BadRequestError('Request body is longer than its Content-Length'));
         chunk.copy(whole, size);
       } else chunks.push(chunk);
       size += chunk.length;
@@ -40,7 +47,8 @@ export function readFramesBody(req: IncomingMessage, limit: number): Promise<Buf
     const onEnd = () => {
       cleanup();
       if (whole) {
-        if (size !== whole.length) reject(new BadRequestError(`Request body ended after ${size} of ${whole.length} bytes`));
+        if (size !== whole.length)
+          reject(new BadRequestError(`Request body ended after ${size} of ${whole.length} bytes`));
         else resolve(whole);
         return;
       }

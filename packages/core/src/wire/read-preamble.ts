@@ -23,7 +23,8 @@ export function readPreamble(body: Uint8Array, limits: FramesLimits): Preamble {
   }
   const view = new DataView(body.buffer, body.byteOffset, PREAMBLE_BYTES);
   const version = view.getUint8(4);
-  if (version !== FRAMES_VERSION) throw malformed(`unsupported version ${version}; this side reads version ${FRAMES_VERSION}`);
+  if (version !== FRAMES_VERSION)
+    throw malformed(`unsupported version ${version}; this side reads version ${FRAMES_VERSION}`);
   const flags = view.getUint8(5);
   if (flags !== 0) throw malformed(`unknown flags 0x${flags.toString(16)}`);
   if (view.getUint16(6, true) !== 0) throw malformed('reserved preamble bytes are not zero');
@@ -31,17 +32,24 @@ export function readPreamble(body: Uint8Array, limits: FramesLimits): Preamble {
   const frameCount = view.getUint32(12, true);
   const framesBytesBig = view.getBigUint64(16, true);
   if (headerBytes > limits.maxHeaderBytes) {
-    throw malformed(`header length ${headerBytes} is over the limit of ${limits.maxHeaderBytes} bytes`);
+    throw malformed(
+      `header length ${headerBytes} is over the limit of ${limits.maxHeaderBytes} bytes`,
+    );
   }
-  if (frameCount > limits.maxFrames) throw malformed(`frame count ${frameCount} is over the limit of ${limits.maxFrames}`);
+  if (frameCount > limits.maxFrames)
+    throw malformed(`frame count ${frameCount} is over the limit of ${limits.maxFrames}`);
   if (PREAMBLE_BYTES + headerBytes > body.byteLength) {
-    throw malformed(`header length ${headerBytes} runs past the end of the ${body.byteLength}-byte body`);
+    throw malformed(
+      `header length ${headerBytes} runs past the end of the ${body.byteLength}-byte body`,
+    );
   }
   const framesStart = alignUp(PREAMBLE_BYTES + headerBytes);
   // Compared as bigint so a length near 2^64 cannot round to something that looks right.
   const expected = BigInt(framesStart) + framesBytesBig;
   if (expected !== BigInt(body.byteLength)) {
-    throw malformed(`the preamble declares ${expected} bytes in all but the body has ${body.byteLength} (truncated or trailing bytes)`);
+    throw malformed(
+      `the preamble declares ${expected} bytes in all but the body has ${body.byteLength} (truncated or trailing bytes)`,
+    );
   }
   return { headerBytes, frameCount, framesStart, framesBytes: Number(framesBytesBig) };
 }

@@ -46,7 +46,10 @@ describe('wire round trip', () => {
   });
 
   it.each(typedArrays)('keeps an empty %s', (name, view) => {
-    const empty = view instanceof DataView ? new DataView(new ArrayBuffer(0)) : (view as Uint8Array).subarray(0, 0);
+    const empty =
+      view instanceof DataView
+        ? new DataView(new ArrayBuffer(0))
+        : (view as Uint8Array).subarray(0, 0);
     const out = roundTrip([empty, 1]) as [ArrayBufferView, number];
     expect(out[0].constructor.name).toBe(name);
     expect(out[0].byteLength).toBe(0);
@@ -108,7 +111,12 @@ describe('wire round trip', () => {
   });
 
   it('escapes user objects that look like tags, and keeps $-keys as data', () => {
-    const value = { a: { $f: 0 }, b: { $o: { $u: 1 } }, c: { $f: 1, other: 2 }, d: [{ $zzz: 'x' }] };
+    const value = {
+      a: { $f: 0 },
+      b: { $o: { $u: 1 } },
+      c: { $f: 1, other: 2 },
+      d: [{ $zzz: 'x' }],
+    };
     expect(roundTrip(value)).toEqual(value);
   });
 
@@ -116,7 +124,11 @@ describe('wire round trip', () => {
     const data = new Float32Array([1, 2]);
     const encoded = encodeFrames([data, data, { again: data }]);
     expect(encoded.chunks.filter((c) => c.buffer === data.buffer)).toHaveLength(1);
-    const out = roundTrip([data, data, { again: data }]) as [Float32Array, Float32Array, { again: Float32Array }];
+    const out = roundTrip([data, data, { again: data }]) as [
+      Float32Array,
+      Float32Array,
+      { again: Float32Array },
+    ];
     expect(out[0]).toBe(out[1]);
     expect(out[2].again).toBe(out[0]);
   });
@@ -127,7 +139,9 @@ describe('wire round trip', () => {
     const floats = new Float32Array(bytes.buffer.slice(0));
     const encoded = encodeFrames({ bytes, floats });
     // No copy on the way out: the frame chunks are the source's own memory.
-    expect(encoded.chunks.some((c) => c.buffer === bytes.buffer && c.byteLength === bytes.byteLength)).toBe(true);
+    expect(
+      encoded.chunks.some((c) => c.buffer === bytes.buffer && c.byteLength === bytes.byteLength),
+    ).toBe(true);
     expect(encoded.chunks.some((c) => c.buffer === floats.buffer)).toBe(true);
     const b = body({ bytes, floats });
     const out = decodeFrames(b) as { bytes: Uint8Array; floats: Float32Array };
@@ -138,13 +152,31 @@ describe('wire round trip', () => {
     expect(Buffer.compare(bytesOf(out.floats), bytesOf(floats))).toBe(0);
   });
 
+  it('decodes Buffers and DataViews as views too, and lays out empty frames between others', () => {
+    const value = [
+      new Uint8Array(0),
+      Buffer.from('xyz'),
+      new Float32Array(0),
+      new DataView(new ArrayBuffer(8)),
+      new Int8Array([1]),
+    ];
+    const b = body(value);
+    const out = decodeFrames(b) as ArrayBufferView[];
+    expect(out.map((v) => v.buffer === b.buffer)).toEqual([true, true, true, true, true]);
+    expect(Buffer.isBuffer(out[1])).toBe(true);
+    expect(out[1]!.toString()).toBe('xyz');
+    expect(out.map((v) => v.byteLength)).toEqual([0, 3, 0, 8, 1]);
+  });
+
   it('lays frames out 64-aligned, padded with zeros, with the version in the preamble', () => {
     const encoded = encodeFrames({ a: new Uint8Array([1, 2, 3]), b: new Float64Array([1]) });
     expect(encoded.byteLength % FRAME_ALIGN).toBe(0);
     const b = body({ a: new Uint8Array([1, 2, 3]), b: new Float64Array([1]) });
     expect(b[4]).toBe(FRAMES_VERSION);
     const headerBytes = b.readUInt32LE(8);
-    const header = JSON.parse(b.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerBytes).toString()) as { f: { offset: number }[] };
+    const header = JSON.parse(
+      b.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerBytes).toString(),
+    ) as { f: { offset: number }[] };
     expect(header.f.map((f) => f.offset)).toEqual([0, 64]);
     const out = decodeFrames(b) as { a: Uint8Array; b: Float64Array };
     expect(out.a.byteOffset % FRAME_ALIGN).toBe(0);
@@ -177,7 +209,9 @@ describe('wire round trip', () => {
   });
 
   it('never lets __proto__ or constructor keys change a prototype', () => {
-    const value = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "x": {"__proto__": [1]}}') as object;
+    const value = JSON.parse(
+      '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "x": {"__proto__": [1]}}',
+    ) as object;
     const out = roundTrip(value) as Record<string, unknown>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(out.x)).toBe(Object.prototype);
