@@ -121,6 +121,8 @@ export class RemoteError extends BentoError {
   readonly url: string;
   /** Request id the remote server gave the call, when it sent one. */
   readonly requestId?: string;
+  /** The service where the error started, however many hops away (from `x-bento-error-service`). */
+  readonly service?: string;
 
   constructor(options: {
     status: number;
@@ -129,12 +131,24 @@ export class RemoteError extends BentoError {
     details?: unknown;
     url: string;
     requestId?: string;
+    service?: string;
   }) {
     super(options.message, { status: options.status, code: options.code, details: options.details });
     this.url = options.url;
     this.requestId = options.requestId;
+    this.service = options.service;
   }
 }
+
+/** 401: an internal (service-to-service) call without the graph's token. */
+export class UnauthorizedError extends BentoError {
+  constructor(message: string) {
+    super(message, { status: 401, code: 'unauthorized' });
+  }
+}
+
+/** Response header naming the service an error started in, so it survives every hop. */
+export const ERROR_SERVICE_HEADER = 'x-bento-error-service';
 
 /** Service options, API options or a config file that do not validate. Raised at definition time. */
 export class ConfigError extends BentoError {

@@ -28,6 +28,7 @@ export type { DType, TypedArrayOf } from './sdk/dtype';
 // Serving
 export { serve } from './runtime/serve';
 export type { ServeOptions, RunningService } from './runtime/serve';
+export type { ServiceMap } from './runtime/service-map';
 export { ServiceServer, DEFAULT_MAX_BODY_SIZE } from './server/create-server';
 export type { ServerOptions } from './server/create-server';
 export { loadServiceTarget } from './runtime/load-target';
@@ -54,6 +55,7 @@ export {
   TimeoutError,
   InternalError,
   RemoteError,
+  UnauthorizedError,
   ConfigError,
   toBentoError,
 } from './errors';

@@ -1,26 +1,26 @@
 import { createClient } from '../client/create-client';
 import type { DependencyResolver, DependencyTarget } from '../sdk/depends';
 import { LocalServices } from './local-services';
+import { remoteTarget } from './remote-target';
 import { readServiceMap, type ServiceMap } from './service-map';
 
-/** A dependency reached over HTTP. */
-function remoteTarget(url: string): DependencyTarget {
+/** An external deployment (`depends({ url, on })`), called through its public HTTP API. */
+function publicApiTarget(url: string): DependencyTarget {
   const client = createClient(url) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
   return { call: (method, input) => client[method]!(input) };
 }
 
 /**
- * How this process reaches its dependencies: a `depends({ url })` goes to its URL; a service named
- * in the service map to its address; any other is served in-process by `local`.
+ * How this process reaches its dependencies: `depends({ url })` through that deployment's public
+ * API; a service named in the service map through its internal frames route at that address;
+ * any other in this process, by `local`.
  */
-export function createDependencyResolver(options: { serviceMap?: ServiceMap; local?: LocalServices } = {}): DependencyResolver {
+export function createDependencyResolver(options: { serviceMap?: ServiceMap; local?: LocalServices; internalToken?: string } = {}): DependencyResolver {
   const serviceMap = options.serviceMap ?? readServiceMap();
   const local = options.local ?? new LocalServices();
   return (spec) => {
-    const address = spec.url ?? serviceMap[spec.name];
-    if (address?.startsWith('unix://')) {
-      throw new Error(`Service ${spec.name} is at ${address}: calls over Unix sockets are not supported yet`);
-    }
-    return address ? remoteTarget(address) : local.target(spec.service);
+    if (spec.url) return publicApiTarget(spec.url);
+    const address = serviceMap[spec.name];
+    return address ? remoteTarget(spec, address, options.internalToken) : local.target(spec.service);
   };
 }

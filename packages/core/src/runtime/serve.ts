@@ -5,6 +5,8 @@ import { buildServiceGraph } from '../sdk/service-graph';
 import { ServiceServer, type ServerOptions } from '../server/create-server';
 import { createDependencyResolver } from './dependency-resolver';
 import { LocalServices } from './local-services';
+import type { ServiceMap } from './service-map';
+import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
 
 /** Options of `serve()`. */
 export interface ServeOptions extends ServerOptions {
@@ -12,6 +14,8 @@ export interface ServeOptions extends ServerOptions {
   port?: number;
   /** Interface to bind. Default 0.0.0.0. */
   host?: string;
+  /** Where the dependencies listen (name → address); default env BENTO_SERVICE_MAP. Others run in-process. */
+  serviceMap?: ServiceMap;
 }
 
 /** A service being served. `close()` drains in-flight requests and stops it. */
@@ -38,7 +42,7 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
   // Rejects dependency cycles and duplicate service names before anything starts.
   buildServiceGraph(serviceClass);
   const local = new LocalServices();
-  setDependencyResolver(createDependencyResolver({ local }));
+  setDependencyResolver(createDependencyResolver({ local, serviceMap: options.serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV] }));
   const server = new ServiceServer(serviceClass, options);
   local.adopt(serviceClass, server.instance);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);

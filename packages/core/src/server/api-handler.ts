@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { issueDetails } from '../config/format-issues';
-import { InternalError, TimeoutError, TooManyRequestsError, ValidationError, toBentoError, type BentoError } from '../errors';
+import { InternalError, RemoteError, TimeoutError, TooManyRequestsError, ValidationError, toBentoError, type BentoError } from '../errors';
 import type { ApiDefinition } from '../sdk/definition';
 import type { ConcurrencyGate } from './concurrency-gate';
 import type { Logger } from './logger';
@@ -35,6 +35,23 @@ export interface ApiHandlerOptions {
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * How a route reads a call's input and writes its result: the public codec (JSON and multipart
+ * in, JSON or an image out) or the internal frames codec used between services.
+ */
+export interface CallCodec {
+  /** Throws (e.g. 401) when the request may not call this route at all. */
+  authorize?(req: IncomingMessage): void;
+  read(req: IncomingMessage, limit: number, api: ApiDefinition): Promise<unknown>;
+  write(res: ServerResponse, result: unknown, req: IncomingMessage, requestId: string): Promise<void> | void;
+}
+
+/** The public API codec: JSON or multipart/form-data in; an image, bytes or JSON out. */
+export const HTTP_CODEC: CallCodec = {
+  read: (req, limit, api) => readInput(req, limit, api.input),
+  write: (res, result, req, requestId) => sendResult(res, result, req.headers.accept, requestId),
+};
+
 /** What every call of one API shares; built once when the server starts. */
 interface ApiRoute extends ApiHandlerOptions {
   method: (input: unknown, ctx: ApiContext) => unknown;
@@ -42,6 +59,9 @@ interface ApiRoute extends ApiHandlerOptions {
   output?: SchemaRunner;
   timeoutMs: number;
   accessLog: AccessLog;
+  codec: CallCodec;
+  /** The path metrics and logs know this route by. */
+  endpoint: string;
 }
 
 /**
@@ -78,10 +98,18 @@ class ApiCall implements ApiContext {
 
   start(): void {
     const { route } = this;
-    route.metrics.begin(route.api.route);
+    route.metrics.begin(route.endpoint);
     if (!route.gate.tryEnter()) {
       this.req.resume();
       this.fail(new TooManyRequestsError(`Service ${route.serviceName} is at its max_concurrency of ${route.gate.limit}; retry later`));
+      return;
+    }
+    try {
+      route.codec.authorize?.(this.req);
+    } catch (error) {
+      this.req.resume();
+      route.gate.leave();
+      this.fail(error);
       return;
     }
     this.holdsSlot = true;
@@ -96,7 +124,7 @@ class ApiCall implements ApiContext {
     const { route } = this;
     let result: unknown;
     try {
-      const body = await readInput(this.req, route.maxBodySize, route.api.input);
+      const body = await route.codec.read(this.req, route.maxBodySize, route.api);
       const input = route.input ? await route.input.parse(body, invalidInput) : body;
       result = await route.method.call(route.instance, input, this);
     } finally {
@@ -107,7 +135,7 @@ class ApiCall implements ApiContext {
     if (this.answered) return;
     this.answered = true;
     clearTimeout(this.timer);
-    await sendResult(this.res, result, this.req.headers.accept, this.requestId);
+    await route.codec.write(this.res, result, this.req, this.requestId);
     this.finish(this.res.statusCode);
   }
 
@@ -127,14 +155,15 @@ class ApiCall implements ApiContext {
     if (error.status >= 500 && !(error instanceof TimeoutError)) {
       route.logger.error({ request_id: this.requestId, err: error.cause ?? error }, `${route.api.method} failed`);
     }
-    if (this.answered) {
-      // The response may be half-written (an encoder failed mid-way): cut the connection.
+    if (this.answered && this.res.headersSent) {
+      // The response is half-written (an encoder failed mid-way): cut the connection.
       if (!this.res.writableEnded) this.res.destroy();
       return;
     }
     this.answered = true;
     clearTimeout(this.timer);
-    if (error.status === 500) error = new InternalError('Internal server error', { request_id: this.requestId });
+    // A remote 500 already hides its internals and carries the callee's request id: pass it on as is.
+    if (error.status === 500 && !(error instanceof RemoteError)) error = new InternalError('Internal server error', { request_id: this.requestId });
     sendError(this.res, error, this.requestId);
     this.finish(error.status);
   }
@@ -142,7 +171,7 @@ class ApiCall implements ApiContext {
   private finish(status: number): void {
     const { route } = this;
     const ms = performance.now() - this.started;
-    route.metrics.finish(route.api.route, status, ms / 1000);
+    route.metrics.finish(route.endpoint, status, ms / 1000);
     route.accessLog.write(this.requestId, 'POST', this.req.url, status, ms);
   }
 
@@ -179,8 +208,10 @@ function invalidOutput(method: string) {
  * The request path of one API: read the body, validate it, call the method, answer. Runs outside
  * express's router (see create-server.ts) because every microsecond here is per request.
  */
-export function createApiHandler(options: ApiHandlerOptions): RequestHandler {
+export function createApiHandler(options: ApiHandlerOptions, codec: CallCodec = HTTP_CODEC, endpoint = options.api.route): RequestHandler {
   const route: ApiRoute = {
+    codec,
+    endpoint,
     ...options,
     method: options.instance[options.api.method],
     input: options.api.input && new SchemaRunner(options.api.input),

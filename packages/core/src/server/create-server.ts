@@ -13,6 +13,7 @@ import { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { sendError } from './respond';
 import { observeRequest } from './observe-request';
+import { framesCodec, INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV } from './frames-codec';
 import { AccessLog } from './access-log';
 
 /** Default largest request body: 64 MiB, enough for a few large images. */
@@ -25,6 +26,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Seconds to wait for in-flight requests on close before cutting connections. */
   drainSeconds?: number;
+  /** Token other services of the graph must send on internal calls; default env BENTO_INTERNAL_TOKEN. */
+  internalToken?: string;
 }
 
 /**
@@ -54,20 +57,22 @@ export class ServiceServer {
     this.instance = new serviceClass();
 
     const apiRoutes = new Map<string, RequestHandler>();
+    const internal = framesCodec(options.internalToken ?? process.env[INTERNAL_TOKEN_ENV]);
     for (const api of this.definition.apis) {
-      apiRoutes.set(
-        api.route,
-        createApiHandler({
-          api,
-          instance: this.instance,
-          serviceName: name,
-          maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE,
-          timeoutSeconds: serviceOptions.traffic.timeout,
-          gate: this.gate,
-          metrics: this.metrics,
-          logger: this.logger,
-        }),
-      );
+      const handlerOptions = {
+        api,
+        instance: this.instance,
+        serviceName: name,
+        maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE,
+        timeoutSeconds: serviceOptions.traffic.timeout,
+        gate: this.gate,
+        metrics: this.metrics,
+        logger: this.logger,
+      };
+      apiRoutes.set(api.route, createApiHandler(handlerOptions));
+      // The same API for other services of the graph: frames instead of JSON, token required.
+      const internalRoute = INTERNAL_ROUTE_PREFIX + api.method;
+      apiRoutes.set(internalRoute, createApiHandler(handlerOptions, internal, internalRoute));
     }
     this.app = this.buildApp(apiRoutes);
     const app = this.app;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { BentoError } from '../errors';
+import { ERROR_SERVICE_HEADER, type BentoError } from '../errors';
 import { encodeImage, isImage, type ImageFormat } from '../sdk/image';
 import { isTensor } from '../sdk/tensor';
 import { toJsonBody } from './json-body';
@@ -31,6 +31,8 @@ export function sendError(res: ServerResponse, error: BentoError, requestId?: st
   if (error.status === 429) extra['retry-after'] = String((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
   if (error.status === 405) extra['allow'] = String((error as { allow?: string }).allow ?? 'POST');
   if (error.status === 413) extra['connection'] = 'close';
+  const origin = (error as { service?: unknown }).service;
+  if (typeof origin === 'string') extra[ERROR_SERVICE_HEADER] = origin;
   send(res, error.status, 'application/json; charset=utf-8', JSON.stringify(error.toBody()), requestId, extra);
 }
 

@@ -1,0 +1,20 @@
+// Golden list of the public API: changing it must be a visible decision in review.
+import * as core from './index';
+import * as client from './client/index';
+
+describe('public API', () => {
+  it('@bento/core exports exactly these names', () => {
+    expect(Object.keys(core).sort()).toEqual([
+      'BadRequestError', 'BentoError', 'BentofileSchema', 'ConfigError', 'DEFAULT_MAX_BODY_SIZE', 'DTYPES', 'Image',
+      'InternalError', 'MethodNotAllowedError', 'NotFoundError', 'PayloadTooLargeError', 'RemoteError', 'ServiceServer',
+      'ServiceUnavailableError', 'Tensor', 'TimeoutError', 'TooManyRequestsError', 'UnauthorizedError',
+      'UnsupportedMediaTypeError', 'ValidationError', 'api', 'buildServiceGraph', 'createClient', 'decodeImage', 'depends',
+      'encodeImage', 'getServiceDefinition', 'isImage', 'isServiceClass', 'isTensor', 'loadServiceTarget', 'readBentofile',
+      'serve', 'service', 'toBentoError',
+    ]);
+  });
+
+  it('@bento/core/client exports exactly these names', () => {
+    expect(Object.keys(client).sort()).toEqual(['BentoError', 'RemoteError', 'createClient']);
+  });
+});

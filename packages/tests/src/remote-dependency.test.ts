@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { Echo, Relay } from './fixtures/tensor-relay';
+import { postJson, serveForTest } from './helpers/server';
+
+type Running = Awaited<ReturnType<typeof serveForTest>>;
+
+describe('depends() on a service served by another server', () => {
+  let echo: Running;
+  let relay: Running;
+  const token = randomBytes(16).toString('hex');
+
+  beforeAll(async () => {
+    echo = await serveForTest(Echo, { internalToken: token });
+    relay = await serveForTest(Relay, { internalToken: token, serviceMap: { Echo: echo.url } });
+  });
+  afterAll(async () => {
+    await relay?.close();
+    await echo?.close();
+  });
+
+  it('moves a 3 MiB tensor through two hops byte-exact', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024);
+    const form = new FormData();
+    form.append('bytes', new Blob([bytes], { type: 'application/octet-stream' }), 'bytes.bin');
+    const response = await fetch(`${relay.url}/relay`, { method: 'POST', body: form });
+    expect(response.status).toBe(200);
+    const expectedSum = bytes.reduce((a, b) => a + b, 0);
+    expect(await response.json()).toEqual({ length: bytes.length, sum: expectedSum, same: true });
+  });
+
+  it('refuses an internal call without the token (401) and keeps the public API open', async () => {
+    const response = await fetch(`${echo.url}/_bento/call/sleep`, { method: 'POST', headers: { 'content-type': 'application/vnd.bento.frames' }, body: 'x' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    const publicCall = await postJson(`${echo.url}/sleep`, { ms: 1 });
+    expect(publicCall.status).toBe(200);
+  });
+
+  it("keeps the callee's status and code and names it", async () => {
+    const response = await fetch(`${relay.url}/broken`, { method: 'POST' });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('x-bento-error-service')).toBe('Echo');
+    const slow = await postJson(`${relay.url}/slow`, { ms: 1500 });
+    expect(slow.status).toBe(504);
+    expect(slow.json.error.code).toBe('timeout');
+    expect(slow.headers.get('x-bento-error-service')).toBe('Echo');
+  });
+
+  it('answers 503 naming the dependency when it cannot be reached', async () => {
+    const orphan = await serveForTest(Relay, { internalToken: token, serviceMap: { Echo: 'http://127.0.0.1:9' } });
+    try {
+      const { status, json } = await postJson(`${orphan.url}/slow`, { ms: 1 });
+      expect(status).toBe(503);
+      expect(json.error.message).toMatch(/Service Echo is unavailable at http:\/\/127\.0\.0\.1:9/);
+    } finally {
+      await orphan.close();
+    }
+  });
+});
