@@ -101,7 +101,7 @@ describe('onStartup', () => {
   it('runs before /readyz answers 200, while /livez already does', async () => {
     const { logger } = memoryLogger();
     const server = new ServiceServer(Startup, { logger, drainSeconds: 1 });
-    const listening = server.listen(0, '127.0.0.1');
+    const listening = server.listen({ port: 0, host: '127.0.0.1' });
     try {
       while (!server.http.address()) await new Promise((r) => setTimeout(r, 5));
       const url = server.url;

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { ServiceClass } from '../sdk/definition';
 import { setDependencyResolver } from '../sdk/depends';
 import { buildServiceGraph } from '../sdk/service-graph';
@@ -14,14 +13,16 @@ export interface ServeOptions extends ServerOptions {
   port?: number;
   /** Interface to bind. Default 0.0.0.0. */
   host?: string;
+  /** Listen on this Unix socket instead of a TCP port. */
+  socket?: string;
   /** Where the dependencies listen (name → address); default env BENTO_SERVICE_MAP. Others run in-process. */
   serviceMap?: ServiceMap;
 }
 
 /** A service being served. `close()` drains in-flight requests and stops it. */
 export interface RunningService {
+  /** `http://host:port`, or `unix:///path.sock` for a socket. */
   readonly url: string;
-  readonly address: AddressInfo;
   readonly server: ServiceServer;
   close(): Promise<void>;
 }
@@ -46,10 +47,9 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
   const server = new ServiceServer(serviceClass, options);
   local.adopt(serviceClass, server.instance);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
-  const address = await server.listen(port, options.host ?? '0.0.0.0');
+  const url = await server.listen(options.socket ? { socket: options.socket } : { port, host: options.host });
   return {
-    url: server.url,
-    address,
+    url,
     server,
     close: async () => {
       await server.close();

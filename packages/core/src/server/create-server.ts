@@ -13,6 +13,7 @@ import { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { sendError } from './respond';
 import { observeRequest } from './observe-request';
+import { removeStaleSocket } from './stale-socket';
 import { framesCodec, INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV } from './frames-codec';
 import { AccessLog } from './access-log';
 
@@ -129,31 +130,35 @@ export class ServiceServer {
     return app;
   }
 
-  /** Runs the service's `onStartup` and starts listening; resolves with the bound address. */
-  async listen(port = 3000, host = '0.0.0.0'): Promise<AddressInfo> {
+  /**
+   * Starts listening on a TCP port, or on a Unix socket when `target` is `{ socket }`, then runs the
+   * service's `onStartup`; `/readyz` turns 200 after that. Resolves with the URL clients can use.
+   */
+  async listen(target: { port: number; host?: string } | { socket: string } = { port: 3000 }): Promise<string> {
+    if ('socket' in target) await removeStaleSocket(target.socket);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
-      this.http.listen(port, host, () => {
+      const onListening = () => {
         this.http.off('error', reject);
         resolve();
-      });
+      };
+      if ('socket' in target) this.http.listen(target.socket, onListening);
+      else this.http.listen(target.port, target.host ?? '0.0.0.0', onListening);
     });
     await runHook(this.instance, 'onStartup');
     this.ready = true;
-    const address = this.http.address() as AddressInfo;
-    this.logger.info({ url: this.urlOf(address), apis: this.definition.apis.map((a) => a.route) }, `${this.definition.name} listening`);
+    this.logger.info({ url: this.url, apis: this.definition.apis.map((a) => a.route) }, `${this.definition.name} listening`);
     this.logger.flush();
-    return address;
+    return this.url;
   }
 
-  /** Where the server listens, as a URL clients can use. */
+  /** Where the server listens, as a URL: `http://host:port` or `unix:///path.sock`. */
   get url(): string {
-    return this.urlOf(this.http.address() as AddressInfo);
-  }
-
-  private urlOf(address: AddressInfo): string {
-    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    const address = this.http.address();
+    if (typeof address === 'string') return `unix://${address}`;
+    const { address: ip, port } = address as AddressInfo;
+    const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   /** Stops taking requests, waits for in-flight ones (up to the drain time), then runs `onShutdown`. */

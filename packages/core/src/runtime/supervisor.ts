@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { getServiceDefinition } from '../sdk/definition';
+import type { ServiceGraph } from '../sdk/service-graph';
+import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
+import { freePort } from './free-port';
+import { waitUntilReady } from './http-get';
+import { ServiceProcess, type LogSink } from './service-process';
+import { SERVICE_MAP_ENV, type ServiceMap } from './service-map';
+
+/** Options of a multi-process `bento serve`. */
+export interface SupervisorOptions {
+  /** The serve target every child loads (`file:Export`; none: bentofile.yaml); each child serves one service of its graph. */
+  target?: string;
+  port: number;
+  host: string;
+  /** Dependencies on TCP ports of 127.0.0.1 instead of Unix sockets. */
+  tcp?: boolean;
+  /** Extra CLI flags for every child (log level, body size). */
+  childArgs?: string[];
+  log?: LogSink;
+  readyTimeoutMs?: number;
+  /** Seconds each service may take to drain on stop. */
+  drainSeconds?: number;
+}
+
+const BENTO_BIN = path.join(__dirname, '../cli/bin.js');
+
+/**
+ * Runs every service of a graph as its own process group on one machine: dependencies on Unix
+ * sockets (or TCP), the entry on the public port; the service map and a fresh internal token in
+ * every child's environment; started in dependency order, each waited for until ready; crashed
+ * children restarted; stopped entry first so in-flight requests drain before their dependencies go.
+ */
+export class Supervisor {
+  private readonly processes: ServiceProcess[] = [];
+  private socketDir?: string;
+  private stopped?: Promise<void>;
+
+  constructor(
+    private readonly graph: ServiceGraph,
+    private readonly options: SupervisorOptions,
+  ) {}
+
+  /** Starts the graph; resolves with the entry's URL once every service is ready. */
+  async start(): Promise<string> {
+    const { graph, options } = this;
+    const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
+    const socketDir = (this.socketDir = mkdtempSync(path.join(tmpdir(), 'bento-')));
+    const token = randomBytes(32).toString('hex');
+    const entryName = getServiceDefinition(graph.entry).name;
+
+    const listenArgs = new Map<string, string[]>();
+    const serviceMap: ServiceMap = {};
+    for (const service of graph.order) {
+      const { name } = getServiceDefinition(service);
+      if (name === entryName) continue;
+      if (options.tcp) {
+        const port = await freePort();
+        serviceMap[name] = `http://127.0.0.1:${port}`;
+        listenArgs.set(name, ['--port', String(port), '--host', '127.0.0.1']);
+      } else {
+        const socket = path.join(socketDir, `${name}.sock`);
+        serviceMap[name] = `unix://${socket}`;
+        listenArgs.set(name, ['--socket', socket]);
+      }
+    }
+    const entryPort = options.port === 0 ? await freePort(options.host === '0.0.0.0' ? '127.0.0.1' : options.host) : options.port;
+    const entryHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+    const entryAddress = `http://${entryHost}:${entryPort}`;
+    listenArgs.set(entryName, ['--port', String(entryPort), '--host', options.host]);
+
+    const env = { ...process.env, [SERVICE_MAP_ENV]: JSON.stringify(serviceMap), [INTERNAL_TOKEN_ENV]: token };
+    log(JSON.stringify({ level: 'info', service: 'bento', time: new Date().toISOString(), services: graph.order.map((s) => getServiceDefinition(s).name), service_map: serviceMap, msg: 'starting the service graph' }));
+    for (const service of graph.order) {
+      const { name } = getServiceDefinition(service);
+      const child = new ServiceProcess(
+        { name, args: [BENTO_BIN, 'serve', ...(options.target ? [options.target] : []), '--standalone', '--service', name, ...listenArgs.get(name)!, ...(options.childArgs ?? [])], env },
+        log,
+      );
+      this.processes.push(child);
+      child.start();
+      const address = name === entryName ? entryAddress : serviceMap[name]!;
+      try {
+        await waitUntilReady(address, options.readyTimeoutMs ?? 120_000, () => child.alive);
+      } catch (error) {
+        await this.stop();
+        throw new Error(`Service ${name} did not start: ${(error as Error).message}`);
+      }
+    }
+    return entryAddress;
+  }
+
+  /** The pid of each service's current process, by service name. */
+  pids(): Record<string, number | undefined> {
+    return Object.fromEntries(this.processes.map((p) => [p.spec.name, p.pid]));
+  }
+
+  /** Stops every service, dependants first, and removes the socket directory. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      const graceMs = ((this.options.drainSeconds ?? 30) + 5) * 1000;
+      for (const child of [...this.processes].reverse()) await child.stop(graceMs);
+      if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,91 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { BENTO_BIN, killStragglers, runBento, type Cli } from './helpers/cli';
+import { postJson } from './helpers/server';
+
+/** Waits for the supervisor's `service graph ready` line and returns it. */
+async function graphReady(cli: Cli, timeoutMs = 60_000): Promise<{ url: string; pids: Record<string, number> }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const line = cli.stdout().split('\n').find((l) => l.includes('"service graph ready"'));
+    if (line) return JSON.parse(line) as { url: string; pids: Record<string, number> };
+    if (cli.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no "service graph ready" line; stdout:\n${cli.stdout()}\nstderr:\n${cli.stderr()}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function eventually<T>(attempt: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('bento serve of a graph, every service in its own process', () => {
+  let dir: string;
+  beforeAll(() => {
+    if (!existsSync(BENTO_BIN)) throw new Error(`${BENTO_BIN} is missing: build first (npx nx run core:build)`);
+    dir = mkdtempSync(path.join(__dirname, '../.tmp-graph-'));
+    copyFileSync(path.join(__dirname, 'fixtures/pipeline.ts'), path.join(dir, 'graph.ts'));
+  });
+  afterEach(killStragglers);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves a diamond with one process per service, survives a crash of the shared one, and stops clean', async () => {
+    const cli = runBento(['serve', 'graph.ts:Entry', '--port', '0', '--host', '127.0.0.1'], { cwd: dir });
+    const { url, pids } = await graphReady(cli);
+    expect(Object.keys(pids).sort()).toEqual(['Entry', 'Left', 'Right', 'Shared']);
+    expect(new Set(Object.values(pids)).size).toBe(4);
+    for (const [name, pid] of Object.entries(pids)) {
+      // Each service is its own process (and process group), serving exactly that service.
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--service', name]));
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[4]).toBe(String(pid));
+    }
+    const first = await postJson(`${url}/both`, { text: 'Hi' });
+    expect(first.json).toEqual({ loud: 'HIHI!', quiet: 'hihihi…' });
+
+    process.kill(pids.Shared!, 'SIGKILL');
+    const down = await eventually(async () => {
+      const r = await postJson(`${url}/both`, { text: 'Hi' });
+      return r.status === 503 ? r : undefined;
+    }, 2_000).catch(() => undefined);
+    // The restart may already have happened; when the call failed, it named Shared.
+    if (down) expect(down.json.error.message).toMatch(/Service Shared is unavailable/);
+    const back = await eventually(async () => {
+      const r = await postJson(`${url}/both`, { text: 'Hi' });
+      return r.status === 200 ? r : undefined;
+    }, 15_000);
+    expect(back.json).toEqual({ loud: 'HIHI!', quiet: 'hihihi…' });
+    expect(cli.stdout()).toMatch(/"msg":"Shared crashed; restarting"/);
+
+    const socketDir = /"service_map":\{"Shared":"unix:\/\/([^"]+)\/Shared\.sock"/.exec(cli.stdout())?.[1];
+    expect(socketDir).toBeDefined();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(false);
+    expect(existsSync(socketDir!)).toBe(false);
+  });
+
+  it('--development answers the same in one process', async () => {
+    const cli = runBento(['serve', 'graph.ts:Entry', '--development', '--port', '0', '--host', '127.0.0.1'], { cwd: dir });
+    const line = await eventually(async () => cli.stdout().split('\n').find((l) => l.includes('Entry listening')), 30_000);
+    const { url } = JSON.parse(line) as { url: string };
+    expect((await postJson(`${url}/both`, { text: 'Hi' })).json).toEqual({ loud: 'HIHI!', quiet: 'hihihi…' });
+    expect(cli.stdout()).not.toMatch(/Shared listening/);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+});
