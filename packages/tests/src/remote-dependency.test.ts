@@ -52,6 +52,10 @@ describe('depends() on a service served by another server', () => {
       const { status, json } = await postJson(`${orphan.url}/slow`, { ms: 1 });
       expect(status).toBe(503);
       expect(json.error.message).toMatch(/Service Echo is unavailable at http:\/\/127\.0\.0\.1:9/);
+      const readyz = await fetch(`${orphan.url}/readyz`);
+      expect(readyz.status).toBe(503);
+      expect(await readyz.text()).toBe('not ready: dependency Echo is not ready');
+      expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
     } finally {
       await orphan.close();
     }

@@ -4,7 +4,7 @@ import { buildServiceGraph } from '../sdk/service-graph';
 import { ServiceServer, type ServerOptions } from '../server/create-server';
 import { createDependencyResolver } from './dependency-resolver';
 import { LocalServices } from './local-services';
-import type { ServiceMap } from './service-map';
+import { readServiceMap, type ServiceMap } from './service-map';
 import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
 
 /** Options of `serve()`. */
@@ -41,10 +41,16 @@ export interface RunningService {
  */
 export async function serve(serviceClass: ServiceClass, options: ServeOptions = {}): Promise<RunningService> {
   // Rejects dependency cycles and duplicate service names before anything starts.
-  buildServiceGraph(serviceClass);
+  const graph = buildServiceGraph(serviceClass);
+  const serviceMap = options.serviceMap ?? readServiceMap();
   const local = new LocalServices();
-  setDependencyResolver(createDependencyResolver({ local, serviceMap: options.serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV] }));
-  const server = new ServiceServer(serviceClass, options);
+  setDependencyResolver(createDependencyResolver({ local, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV] }));
+  // /readyz includes the services this one calls remotely (directly; they include theirs).
+  const dependencies: Record<string, string> = {};
+  for (const spec of graph.dependencies.get(serviceClass) ?? []) {
+    if (!spec.url && serviceMap[spec.name]) dependencies[spec.name] = serviceMap[spec.name]!;
+  }
+  const server = new ServiceServer(serviceClass, { dependencies, ...options });
   local.adopt(serviceClass, server.instance);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const url = await server.listen(options.socket ? { socket: options.socket } : { port, host: options.host });

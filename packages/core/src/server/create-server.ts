@@ -14,6 +14,7 @@ import { buildOpenApiDocument } from './openapi';
 import { sendError } from './respond';
 import { observeRequest } from './observe-request';
 import { removeStaleSocket } from './stale-socket';
+import { httpGetStatus } from '../runtime/http-get';
 import { framesCodec, INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV } from './frames-codec';
 import { AccessLog } from './access-log';
 
@@ -29,6 +30,11 @@ export interface ServerOptions {
   drainSeconds?: number;
   /** Token other services of the graph must send on internal calls; default env BENTO_INTERNAL_TOKEN. */
   internalToken?: string;
+  /**
+   * Remote dependencies whose readiness this service's /readyz includes (name → address): a
+   * service is ready only when the services it calls are.
+   */
+  dependencies?: Record<string, string>;
 }
 
 /**
@@ -75,7 +81,7 @@ export class ServiceServer {
       const internalRoute = INTERNAL_ROUTE_PREFIX + api.method;
       apiRoutes.set(internalRoute, createApiHandler(handlerOptions, internal, internalRoute));
     }
-    this.app = this.buildApp(apiRoutes);
+    this.app = this.buildApp(apiRoutes, options);
     const app = this.app;
     this.http = createServer((req: IncomingMessage, res: ServerResponse) => {
       if (req.method === 'POST') {
@@ -91,7 +97,7 @@ export class ServiceServer {
     this.http.headersTimeout = 66_000;
   }
 
-  private buildApp(apiRoutes: Map<string, RequestHandler>): Express {
+  private buildApp(apiRoutes: Map<string, RequestHandler>, options: ServerOptions): Express {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
@@ -103,7 +109,11 @@ export class ServiceServer {
     };
     app.get('/livez', probe(() => true));
     app.get('/healthz', probe(() => true));
-    app.get('/readyz', probe(() => this.ready && !this.closing));
+    const dependencies = Object.entries(options.dependencies ?? {});
+    app.get('/readyz', async (_req: Request, res: Response) => {
+      const notReady = !this.ready || this.closing ? 'not ready' : await firstUnready(dependencies);
+      res.status(notReady ? 503 : 200).type('text/plain').send(notReady ?? 'ok');
+    });
     app.get('/metrics', async (_req, res) => {
       res.type(this.metrics.contentType).send(await this.metrics.render());
     });
@@ -176,6 +186,15 @@ export class ServiceServer {
     })();
     return this.closing;
   }
+}
+
+/** The first dependency whose /readyz does not answer 200, as a message; undefined when all are ready. */
+async function firstUnready(dependencies: Array<[string, string]>): Promise<string | undefined> {
+  const answers = await Promise.all(
+    dependencies.map(([, address]) => httpGetStatus(address, '/readyz', 1000).catch(() => 0)),
+  );
+  const index = answers.findIndex((status) => status !== 200);
+  return index === -1 ? undefined : `not ready: dependency ${dependencies[index]![0]} is not ready`;
 }
 
 function packageVersion(): string {
