@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENTO_BIN, killStragglers, runBento, type Cli } from './helpers/cli';
 import { postJson } from './helpers/server';
@@ -40,6 +40,8 @@ describe('bento serve of a graph, every service in its own process', () => {
     if (!existsSync(BENTO_BIN)) throw new Error(`${BENTO_BIN} is missing: build first (npx nx run core:build)`);
     dir = mkdtempSync(path.join(__dirname, '../.tmp-graph-'));
     copyFileSync(path.join(__dirname, 'fixtures/pipeline.ts'), path.join(dir, 'graph.ts'));
+    const source = readFileSync(path.join(dir, 'graph.ts'), 'utf8');
+    writeFileSync(path.join(dir, 'workers.ts'), source.replace("@service({ name: 'Shared' })", "@service({ name: 'Shared', workers: 2 })"));
   });
   afterEach(killStragglers);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +79,19 @@ describe('bento serve of a graph, every service in its own process', () => {
     expect(await cli.exited).toBe(0);
     for (const pid of Object.values(pids)) expect(isRunning(pid)).toBe(false);
     expect(existsSync(socketDir!)).toBe(false);
+  });
+
+  it('runs workers: 2 as two processes sharing the socket, under the service\'s own process', async () => {
+    const cli = runBento(['serve', 'workers.ts:Entry', '--port', '0', '--host', '127.0.0.1'], { cwd: dir });
+    const { url, pids } = await graphReady(cli);
+    const workers = readFileSync(`/proc/${pids.Shared}/task/${pids.Shared}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    expect(workers).toHaveLength(2);
+    const answered = new Set<number>();
+    for (let i = 0; i < 10; i++) answered.add((await postJson(`${url}/sharedPid`, {})).json);
+    for (const pid of answered) expect(workers).toContain(pid);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    for (const pid of [...workers, ...Object.values(pids)]) expect(isRunning(pid)).toBe(false);
   });
 
   it('--development answers the same in one process', async () => {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import { BentoError, ConfigError } from '../errors';
 import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
@@ -6,6 +7,7 @@ import { loadServiceTarget } from '../runtime/load-target';
 import { serve } from '../runtime/serve';
 import { Supervisor } from '../runtime/supervisor';
 import { parsePort, parseSize } from './parse-size';
+import { runWorkerPool, workerCount } from './worker-pool';
 
 function asArgument<T>(parse: (text: string) => T) {
   return (text: string): T => {
@@ -65,11 +67,17 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
   if (flags.standalone || flags.service) {
     // One service of the graph (what each container runs); its dependencies through BENTO_SERVICE_MAP.
     const chosen = flags.service ? pickService(entry, flags.service) : entry;
+    const { name, options } = getServiceDefinition(chosen);
+    const workers = workerCount(options);
+    if (workers > 1 && cluster.isPrimary) {
+      runWorkerPool(workers, name, (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n'));
+      return;
+    }
     const running = await serve(chosen, { ...listen, maxBodySize: flags.maxBodySize });
     onShutdownSignals(() => running.close(), (msg) => running.server.logger.info(msg));
     return;
   }
-  if (flags.development || graph.order.length === 1) {
+  if (flags.development || (graph.order.length === 1 && workerCount(getServiceDefinition(entry).options) === 1)) {
     // The whole graph in this process, dependencies called directly.
     const running = await serve(entry, { ...listen, maxBodySize: flags.maxBodySize, serviceMap: flags.development ? {} : undefined });
     onShutdownSignals(() => running.close(), (msg) => running.server.logger.info(msg));
