@@ -6,7 +6,7 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export async function startServer(command, args, { cwd, env } = {}) {
+export async function startServer(command, args, { cwd, env, readyLine = 'listening' } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'bento-bench-'));
   const logFile = path.join(dir, 'stdout.log');
   const fd = openSync(logFile, 'w');
@@ -20,7 +20,7 @@ export async function startServer(command, args, { cwd, env } = {}) {
       throw new Error(`${command} ${args.join(' ')} exited with ${child.exitCode} before listening`);
     }
     for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-      if (!line.includes('listening')) continue;
+      if (!line.includes(readyLine)) continue;
       try {
         const entry = JSON.parse(line);
         if (entry.url) return { url: entry.url, child, stop: () => stop(child).finally(cleanup) };
@@ -32,7 +32,7 @@ export async function startServer(command, args, { cwd, env } = {}) {
   }
   child.kill('SIGTERM');
   cleanup();
-  throw new Error(`${command} did not log "listening" within 30 s`);
+  throw new Error(`${command} did not log "${readyLine}" within 30 s`);
 }
 
 function stop(child) {

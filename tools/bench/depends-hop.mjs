@@ -1,0 +1,70 @@
+// Issue 3's benchmark: the cost of one depends() hop. One connection, sequential calls, each timed
+// in µs, against a bare node:http server measured in the same run:
+//   (a) small JSON: client → Front → Back (own process, Unix socket) → Front → client,
+//       against a bare small-JSON call;
+//   (b) a 3 MiB Uint8Array (a uint8 Tensor) through the same hop and back, against a bare echo of
+//       the same 3 MiB.
+// Usage: node tools/bench/depends-hop.mjs [--seconds 4] [--rounds 3]
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startServer } from './lib/child-server.mjs';
+import { runLoad, summarize } from './lib/load-client.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' } } });
+const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+
+const small = JSON.stringify({ name: 'bento' });
+const big = randomBytes(3 * 1024 * 1024);
+const boundary = 'bentobenchboundary';
+const multipart = Buffer.concat([
+  Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="bytes"; filename="b.bin"\r\ncontent-type: application/octet-stream\r\n\r\n`),
+  big,
+  Buffer.from(`\r\n--${boundary}--\r\n`),
+]);
+
+const cases = {
+  'small JSON': {
+    bare: { path: '/hello', body: small },
+    bento: { path: '/hello', body: small },
+  },
+  '3 MiB Uint8Array': {
+    bare: { path: '/echo', body: big, contentType: 'application/octet-stream' },
+    bento: { path: '/echo', body: multipart, contentType: `multipart/form-data; boundary=${boundary}`, accept: 'application/octet-stream' },
+  },
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = {};
+for (let round = 0; round < rounds; round++) {
+  const bare = await startServer(process.execPath, [path.join(here, 'bare-echo-server.mjs')]);
+  const bento = await startServer(process.execPath, [path.join(root, 'packages/core/dist/cli/bin.js'), 'serve', 'services/hop.ts:Front', '--port', '0', '--host', '127.0.0.1'], { cwd: here, readyLine: 'service graph ready' });
+  try {
+    for (const [name, targets] of Object.entries(cases)) {
+      for (const [server, target] of [['bare', bare], ['bento', bento]]) {
+        const options = { url: target.url, connections: 1, ...targets[server] };
+        await runLoad({ ...options, seconds: 0.5 });
+        const summary = summarize(await runLoad({ ...options, seconds }));
+        if (Object.keys(summary.statuses).some((s) => s !== '200')) throw new Error(`${server} ${name}: ${JSON.stringify(summary.statuses)}`);
+        ((results[name] ??= { bare: [], bento: [] })[server]).push(summary);
+        console.error(`round ${round + 1} ${name} ${server}: p50 ${summary.p50.toFixed(0)} µs, p99 ${summary.p99.toFixed(0)} µs (${summary.requests} calls)`);
+      }
+    }
+  } finally {
+    await bare.stop();
+    await bento.stop();
+  }
+}
+
+console.log('| case | bare p50 µs | bare p99 µs | through one hop p50 µs | p99 µs | hop p50 / bare p50 |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, { bare, bento }] of Object.entries(results)) {
+  const b50 = median(bare.map((r) => r.p50));
+  const h50 = median(bento.map((r) => r.p50));
+  console.log(`| ${name} | ${b50.toFixed(0)} | ${median(bare.map((r) => r.p99)).toFixed(0)} | ${h50.toFixed(0)} | ${median(bento.map((r) => r.p99)).toFixed(0)} | ${(h50 / b50).toFixed(2)}× |`);
+}
+console.log(`\n1 connection, ${seconds} s per case, median of ${rounds} rounds; Node ${process.version}.`);
