@@ -2,14 +2,12 @@
 // either right there (sync) or on the libuv pool (async) and never touches JS while running.
 #include "canny_workers.h"
 
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "args.h"
 #include "canny.h"
 #include "cuda_canny.h"
-#include "external_buffer.h"
+#include "result_buffer.h"
 
 namespace bento {
 namespace {
@@ -18,52 +16,41 @@ struct CannyJob {
   CannyParams params;
   const uint8_t* src = nullptr;
   bool cuda = false;
-  uint8_t* dst = nullptr;
-  size_t dstBytes = 0;
+  uint8_t* dst = nullptr;  // inside a JS ArrayBuffer the caller keeps alive
   std::string error;
 
-  // Returns false with `error` set; `dst` is owned by the caller afterwards either way.
+  // Returns false with `error` set. Touches no JS: safe on a worker thread.
   bool run() {
-    try {
-      dst = static_cast<uint8_t*>(allocResult(dstBytes));
-    } catch (const std::bad_alloc&) {
-      error = "out of memory allocating " + std::to_string(dstBytes) + " bytes for the edges";
-      return false;
-    }
     if (cuda) return cannyCuda(src, dst, params, &error);
     cannyCpu(src, dst, params);
     return true;
   }
 };
 
-Napi::Uint8Array toJs(Napi::Env env, CannyJob& job) {
-  Napi::ArrayBuffer buffer = adoptBuffer(env, job.dst, job.dstBytes);
-  job.dst = nullptr;  // the ArrayBuffer owns it now
-  return Napi::Uint8Array::New(env, job.dstBytes, buffer, 0);
-}
-
 class CannyWorker : public Napi::AsyncWorker {
  public:
-  CannyWorker(Napi::Env env, CannyJob job, Napi::Object input)
+  CannyWorker(Napi::Env env, CannyJob job, Napi::Object input, Napi::Uint8Array output)
       : Napi::AsyncWorker(env, "bento:canny"), deferred_(Napi::Promise::Deferred::New(env)),
         job_(std::move(job)) {
-    // Keeps the input's memory alive (and in place) until the job is done.
+    // Keep the input and the output (and so their memory, which does not move) alive
+    // until the job is done.
     input_ = Napi::Persistent(input);
+    output_ = Napi::Persistent(output);
   }
-  ~CannyWorker() override { std::free(job_.dst); }
 
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
   void Execute() override {
     if (!job_.run()) SetError(job_.error);
   }
-  void OnOK() override { deferred_.Resolve(toJs(Env(), job_)); }
+  void OnOK() override { deferred_.Resolve(output_.Value()); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
   Napi::Promise::Deferred deferred_;
   CannyJob job_;
   Napi::ObjectReference input_;
+  Napi::Reference<Napi::Uint8Array> output_;
 };
 
 }  // namespace
@@ -94,19 +81,19 @@ Napi::Value Canny(const Napi::CallbackInfo& info) {
   if (job.cuda && !cudaStatus().available)
     throwRange(env, "an available backend", "options.backend", "'cuda' (" + cudaStatus().reason + ")");
   job.src = bytesOf(data);
-  job.dstBytes = pixels * p.outChannels;
+  const size_t dstBytes = pixels * p.outChannels;
+  ResultBuffer out = newResult(env, dstBytes);
+  job.dst = out.data;
+  Napi::Uint8Array edges = Napi::Uint8Array::New(env, dstBytes, out.buffer, 0);
 
   if (async) {
-    auto* worker = new CannyWorker(env, std::move(job), data);
+    auto* worker = new CannyWorker(env, std::move(job), data, edges);
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
   }
-  if (!job.run()) {
-    std::free(job.dst);
-    throw Napi::Error::New(env, job.error);
-  }
-  return toJs(env, job);
+  if (!job.run()) throw Napi::Error::New(env, job.error);
+  return edges;
 }
 
 }  // namespace bento

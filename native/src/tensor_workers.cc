@@ -1,13 +1,13 @@
-// JS entry points for marshalling. Inputs are read in place; results are either written into
-// a caller-supplied array (no allocation, no page faults on reuse) or handed over as external
-// ArrayBuffers. These run synchronously: they are memory bound and finish in about the time
+// JS entry points for marshalling. Inputs are read in place; results are written in place,
+// either into a caller-supplied array (no allocation, no page faults on reuse) or into a new
+// ArrayBuffer (see result_buffer.h). These run synchronously: they are memory bound and finish in about the time
 // a thread-pool round trip would take.
 #include "tensor_workers.h"
 
 #include <string>
 
 #include "args.h"
-#include "external_buffer.h"
+#include "result_buffer.h"
 #include "tensor.h"
 
 namespace bento {
@@ -64,18 +64,19 @@ Napi::Value ImageToTensor(const Napi::CallbackInfo& info) {
   if (info.Length() > 8 && !info[8].IsUndefined()) {
     out = typedArrayArg(info, 8, type, "options.out", count * elem);
     dst = static_cast<uint8_t*>(out.ArrayBuffer().Data()) + out.ByteOffset();
+  } else if (half) {
+    out = Napi::Uint16Array::New(env, count);
+    dst = out.ArrayBuffer().Data();
   } else {
-    dst = allocResult(count * elem);
+    out = Napi::Float32Array::New(env, count);
+    dst = out.ArrayBuffer().Data();
   }
   if (half) {
     imageToTensorF16(bytesOf(src), s.pixels(), s.channels, n, threads, static_cast<uint16_t*>(dst));
   } else {
     imageToTensorF32(bytesOf(src), s.pixels(), s.channels, n, threads, static_cast<float*>(dst));
   }
-  if (!out.IsEmpty()) return out;
-  Napi::ArrayBuffer buffer = adoptBuffer(env, dst, count * elem);
-  if (half) return Napi::Uint16Array::New(env, count, buffer, 0);
-  return Napi::Float32Array::New(env, count, buffer, 0);
+  return out;
 }
 
 Napi::Value TensorToImage(const Napi::CallbackInfo& info) {
@@ -86,31 +87,31 @@ Napi::Value TensorToImage(const Napi::CallbackInfo& info) {
   Napi::TypedArray src = typedArrayArg(info, 0, half ? napi_uint16_array : napi_float32_array,
                                        "tensor.data", count * (half ? 2 : 4));
   const Normalization n = normalizationArgs(info, 4, s.channels);
-  auto* dst = static_cast<uint8_t*>(allocResult(count));
+  ResultBuffer r = newResult(env, count);
   if (half) {
-    tensorF16ToImage(reinterpret_cast<const uint16_t*>(bytesOf(src)), s.pixels(), s.channels, n, dst);
+    tensorF16ToImage(reinterpret_cast<const uint16_t*>(bytesOf(src)), s.pixels(), s.channels, n, r.data);
   } else {
-    tensorF32ToImage(reinterpret_cast<const float*>(bytesOf(src)), s.pixels(), s.channels, n, dst);
+    tensorF32ToImage(reinterpret_cast<const float*>(bytesOf(src)), s.pixels(), s.channels, n, r.data);
   }
-  return Napi::Uint8Array::New(env, count, adoptBuffer(env, dst, count), 0);
+  return Napi::Uint8Array::New(env, count, r.buffer, 0);
 }
 
 Napi::Value Float32ToFloat16(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::TypedArray src = typedArrayArg(info, 0, napi_float32_array, "values", 0);
   const size_t count = src.ElementLength();
-  auto* dst = static_cast<uint16_t*>(allocResult(count * 2));
-  floatsToHalves(reinterpret_cast<const float*>(bytesOf(src)), count, dst);
-  return Napi::Uint16Array::New(env, count, adoptBuffer(env, dst, count * 2), 0);
+  Napi::Uint16Array out = Napi::Uint16Array::New(env, count);
+  floatsToHalves(reinterpret_cast<const float*>(bytesOf(src)), count, out.Data());
+  return out;
 }
 
 Napi::Value Float16ToFloat32(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::TypedArray src = typedArrayArg(info, 0, napi_uint16_array, "values", 0);
   const size_t count = src.ElementLength();
-  auto* dst = static_cast<float*>(allocResult(count * 4));
-  halvesToFloats(reinterpret_cast<const uint16_t*>(bytesOf(src)), count, dst);
-  return Napi::Float32Array::New(env, count, adoptBuffer(env, dst, count * 4), 0);
+  Napi::Float32Array out = Napi::Float32Array::New(env, count);
+  halvesToFloats(reinterpret_cast<const uint16_t*>(bytesOf(src)), count, out.Data());
+  return out;
 }
 
 }  // namespace bento
