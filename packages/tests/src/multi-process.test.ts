@@ -34,6 +34,28 @@ async function eventually<T>(attempt: () => Promise<T | undefined>, timeoutMs: n
   }
 }
 
+/** S1 → S2 → S3 → S4 → S5: each adds its own name to the path. */
+const CHAIN_OF_FIVE = `
+import { api, depends, service } from '@bento/core';
+import { z } from 'zod';
+const Input = z.object({ path: z.array(z.string()) });
+@service({ name: 'S5' }) export class S5 {
+  @api({ input: Input }) async hop({ path }: { path: string[] }) { return [...path, 'S5@' + process.pid]; }
+}
+@service({ name: 'S4' }) export class S4 { next = depends(S5);
+  @api({ input: Input }) async hop({ path }: { path: string[] }) { return this.next.hop({ path: [...path, 'S4@' + process.pid] }); }
+}
+@service({ name: 'S3' }) export class S3 { next = depends(S4);
+  @api({ input: Input }) async hop({ path }: { path: string[] }) { return this.next.hop({ path: [...path, 'S3@' + process.pid] }); }
+}
+@service({ name: 'S2' }) export class S2 { next = depends(S3);
+  @api({ input: Input }) async hop({ path }: { path: string[] }) { return this.next.hop({ path: [...path, 'S2@' + process.pid] }); }
+}
+@service({ name: 'S1' }) export class S1 { next = depends(S2);
+  @api({ input: Input }) async hop({ path }: { path: string[] }) { return this.next.hop({ path: [...path, 'S1@' + process.pid] }); }
+}
+`;
+
 describe('bento serve of a graph, every service in its own process', () => {
   let dir: string;
   beforeAll(() => {
@@ -41,6 +63,7 @@ describe('bento serve of a graph, every service in its own process', () => {
     dir = mkdtempSync(path.join(__dirname, '../.tmp-graph-'));
     copyFileSync(path.join(__dirname, 'fixtures/pipeline.ts'), path.join(dir, 'graph.ts'));
     const source = readFileSync(path.join(dir, 'graph.ts'), 'utf8');
+    writeFileSync(path.join(dir, 'chain.ts'), CHAIN_OF_FIVE);
     writeFileSync(path.join(dir, 'workers.ts'), source.replace("@service({ name: 'Shared' })", "@service({ name: 'Shared', workers: 2 })"));
   });
   afterEach(killStragglers);
@@ -92,6 +115,16 @@ describe('bento serve of a graph, every service in its own process', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     for (const pid of [...workers, ...Object.values(pids)]) expect(isRunning(pid)).toBe(false);
+  });
+
+  it('serves a chain of five, each hop in its own process', async () => {
+    const cli = runBento(['serve', 'chain.ts:S1', '--port', '0', '--host', '127.0.0.1'], { cwd: dir });
+    const { url, pids } = await graphReady(cli);
+    const { status, json } = await postJson(`${url}/hop`, { path: [] });
+    expect(status).toBe(200);
+    expect(json).toEqual(['S1', 'S2', 'S3', 'S4', 'S5'].map((name) => `${name}@${pids[name]}`));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
   });
 
   it('--development answers the same in one process', async () => {
