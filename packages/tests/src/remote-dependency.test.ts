@@ -36,6 +36,21 @@ describe('depends() on a service served by another server', () => {
     expect(publicCall.status).toBe(200);
   });
 
+  it('answers 400 to hundreds of malformed frames bodies and keeps serving', async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const headers = { 'content-type': 'application/vnd.bento.frames', 'x-bento-internal-token': token };
+    for (let i = 0; i < 300; i++) {
+      const body = randomBytes(Math.floor(random() * 200));
+      // Some bodies start like the real format, so the decoder gets past the magic bytes.
+      if (i % 2 === 0 && body.length >= 8) body.set([0x89, 0x42, 0x4e, 0x54, 1, 0, 0, 0]);
+      const response = await fetch(`${echo.url}/_bento/call/sleep`, { method: 'POST', headers, body });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.code).toBe('bad_request');
+    }
+    expect((await postJson(`${relay.url}/slow`, { ms: 1 })).status).toBe(200);
+  });
+
   it("keeps the callee's status and code and names it", async () => {
     const response = await fetch(`${relay.url}/broken`, { method: 'POST' });
     expect(response.status).toBe(500);
