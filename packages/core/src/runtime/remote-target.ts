@@ -1,9 +1,9 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
 import { ERROR_SERVICE_HEADER, RemoteError, ServiceUnavailableError, TimeoutError } from '../errors';
 import type { DependencySpec, DependencyTarget } from '../sdk/depends';
 import { getServiceDefinition } from '../sdk/definition';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../server/frames-codec';
-import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, readFramesBody, writeFrames } from '../wire';
+import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE } from '../wire';
+import { Http1Pool, type Endpoint, type Http1Response } from './http1-pool';
 
 /** Largest result an internal call accepts. */
 const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
@@ -11,28 +11,25 @@ const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
 const TIMEOUT_GRACE_MS = 5_000;
 
 /** `unix:///run/x.sock` → socket path; `http://host:port` → host and port. */
-function endpointOf(address: string): { socketPath?: string; host?: string; port?: number } {
-  if (address.startsWith('unix://')) return { socketPath: address.slice('unix://'.length) };
+function endpointOf(address: string): { endpoint: Endpoint; host: string } {
+  if (address.startsWith('unix://')) return { endpoint: { socketPath: address.slice('unix://'.length) }, host: 'localhost' };
   const url = new URL(address);
-  return { host: url.hostname, port: Number(url.port || 80) };
+  return { endpoint: { host: url.hostname, port: Number(url.port || 80) }, host: url.host };
 }
 
-async function remoteError(response: IncomingMessage, spec: DependencySpec, address: string): Promise<RemoteError> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+function remoteError(response: Http1Response, spec: DependencySpec, address: string): RemoteError {
   const origin = response.headers[ERROR_SERVICE_HEADER];
-  const service = typeof origin === 'string' ? origin : spec.name;
-  const requestId = response.headers['x-request-id'] as string | undefined;
+  const service = origin ?? spec.name;
+  const requestId = response.headers['x-request-id'];
   try {
-    const { error } = JSON.parse(text) as { error: { code: string; message: string; details?: unknown } };
+    const { error } = JSON.parse(response.body.toString('utf8')) as { error: { code: string; message: string; details?: unknown } };
     if (typeof error?.code === 'string' && typeof error.message === 'string') {
-      return new RemoteError({ status: response.statusCode!, code: error.code, message: error.message, details: error.details, url: address, requestId, service });
+      return new RemoteError({ status: response.status, code: error.code, message: error.message, details: error.details, url: address, requestId, service });
     }
   } catch {
     // not the Bento error shape: fall through
   }
-  return new RemoteError({ status: response.statusCode ?? 502, code: 'http_error', message: `Service ${spec.name} answered HTTP ${response.statusCode}`, url: address, requestId, service });
+  return new RemoteError({ status: response.status, code: 'http_error', message: `Service ${spec.name} answered HTTP ${response.status}`, url: address, requestId, service });
 }
 
 /**
@@ -42,31 +39,30 @@ async function remoteError(response: IncomingMessage, spec: DependencySpec, addr
  * started in; an unreachable service is a 503 naming it, a late one a 504.
  */
 export function remoteTarget(spec: DependencySpec, address: string, token: string | undefined = process.env[INTERNAL_TOKEN_ENV]): DependencyTarget {
-  const endpoint = endpointOf(address);
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const { endpoint, host } = endpointOf(address);
+  const pool = new Http1Pool(endpoint, host, MAX_RESULT_BYTES);
   const timeoutMs = getServiceDefinition(spec.service).options.traffic.timeout * 1000 + TIMEOUT_GRACE_MS;
   return {
-    call: (method, input) =>
-      new Promise((resolve, reject) => {
-        const encoded = encodeFrames({ input });
-        const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_CONTENT_TYPE };
-        if (token) headers[INTERNAL_TOKEN_HEADER] = token;
-        const req = request({ ...endpoint, agent, method: 'POST', path: INTERNAL_ROUTE_PREFIX + method, headers, timeout: timeoutMs }, (response) => {
-          if (response.statusCode !== 200) {
-            remoteError(response, spec, address).then(reject, reject);
-            return;
-          }
-          readFramesBody(response, MAX_RESULT_BYTES)
-            .then((body) => resolve((decodeFrames(body) as { result: unknown }).result))
-            .catch((cause: unknown) => reject(new ServiceUnavailableError(`Service ${spec.name} sent an unreadable result: ${(cause as Error).message}`, { service: spec.name }, cause)));
-        });
-        req.on('timeout', () => req.destroy(new TimeoutError(`Service ${spec.name} did not answer ${method} within ${timeoutMs / 1000}s`, { service: spec.name })));
-        req.on('error', (cause: NodeJS.ErrnoException) => {
-          if (cause instanceof TimeoutError) return reject(cause);
-          reject(new ServiceUnavailableError(`Service ${spec.name} is unavailable at ${address} (${cause.code ?? cause.message})`, { service: spec.name }, cause));
-        });
-        writeFrames(req, encoded);
-        req.end();
-      }),
+    async call(method, input) {
+      const encoded = encodeFrames({ input });
+      const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_CONTENT_TYPE };
+      if (token) headers[INTERNAL_TOKEN_HEADER] = token;
+      let response: Http1Response;
+      try {
+        response = await pool.post(INTERNAL_ROUTE_PREFIX + method, headers, encoded.chunks, timeoutMs);
+      } catch (cause) {
+        if ((cause as { timedOut?: boolean }).timedOut) {
+          throw new TimeoutError(`Service ${spec.name} did not answer ${method} within ${timeoutMs / 1000}s`, { service: spec.name });
+        }
+        const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+        throw new ServiceUnavailableError(`Service ${spec.name} is unavailable at ${address} (${reason})`, { service: spec.name }, cause);
+      }
+      if (response.status !== 200) throw remoteError(response, spec, address);
+      try {
+        return (decodeFrames(response.body) as { result: unknown }).result;
+      } catch (cause) {
+        throw new ServiceUnavailableError(`Service ${spec.name} sent an unreadable result: ${(cause as Error).message}`, { service: spec.name }, cause);
+      }
+    },
   };
 }

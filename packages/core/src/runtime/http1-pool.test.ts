@@ -1,0 +1,84 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Http1Pool } from './http1-pool';
+
+function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
+  const server = createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port })));
+}
+
+describe('Http1Pool', () => {
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('posts a body in chunks, reuses the connection, and reads the body into an aligned buffer', async () => {
+    const ports = new Set<number>();
+    const { server, port } = await listen((req, res) => {
+      ports.add(req.socket.remotePort!);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        res.writeHead(201, { 'content-length': body.length, 'x-echo': req.headers['x-test'] as string });
+        res.end(body);
+      });
+    });
+    servers.push(server);
+    const pool = new Http1Pool({ host: '127.0.0.1', port }, `127.0.0.1:${port}`, 1 << 20);
+    for (let i = 0; i < 3; i++) {
+      const chunks = [Buffer.from('hello '), Buffer.from(`world ${i}`)];
+      const response = await pool.post('/echo', { 'content-length': 13, 'x-test': 'yes' }, chunks, 2000);
+      expect(response.status).toBe(201);
+      expect(response.headers['x-echo']).toBe('yes');
+      expect(response.body.toString()).toBe(`hello world ${i}`);
+      expect(response.body.byteOffset).toBe(0);
+    }
+    expect(ports.size).toBe(1);
+    pool.close();
+  });
+
+  it('opens a new connection when the server closed the kept-alive one', async () => {
+    const { server, port } = await listen((_req, res) => {
+      res.writeHead(200, { 'content-length': 2 });
+      res.end('ok');
+    });
+    servers.push(server);
+    const pool = new Http1Pool({ host: '127.0.0.1', port }, 'x', 1024);
+    expect((await pool.post('/', { 'content-length': 0 }, [], 2000)).body.toString()).toBe('ok');
+    server.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await pool.post('/', { 'content-length': 0 }, [], 2000)).body.toString()).toBe('ok');
+    pool.close();
+  });
+
+  it('refuses chunked, oversized and too-long responses, and times out', async () => {
+    const { server, port } = await listen((req, res) => {
+      if (req.url === '/chunked') {
+        res.write('a');
+        res.end('b');
+      } else if (req.url === '/big') {
+        res.writeHead(200, { 'content-length': 4096 });
+        res.end(Buffer.alloc(4096));
+      } else if (req.url === '/liar') {
+        req.socket.end('HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nabc');
+      } // '/slow' never answers
+    });
+    servers.push(server);
+    const pool = new Http1Pool({ host: '127.0.0.1', port }, 'x', 1024);
+    await expect(pool.post('/chunked', { 'content-length': 0 }, [], 2000)).rejects.toThrow('chunked responses are not expected');
+    await expect(pool.post('/big', { 'content-length': 0 }, [], 2000)).rejects.toThrow('over the 1024-byte limit');
+    await expect(pool.post('/liar', { 'content-length': 0 }, [], 2000)).rejects.toThrow('longer than its Content-Length');
+    await expect(pool.post('/slow', { 'content-length': 0 }, [], 100)).rejects.toMatchObject({ timedOut: true });
+    pool.close();
+  });
+
+  it('fails cleanly when nothing listens', async () => {
+    const pool = new Http1Pool({ socketPath: '/nonexistent/bento.sock' }, 'x', 1024);
+    await expect(pool.post('/', { 'content-length': 0 }, [], 1000)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
