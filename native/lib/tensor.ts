@@ -27,7 +27,8 @@ function normalization(options: Normalization, channels: number): { scale: numbe
 
 /**
  * H x W x C uint8 image to a 1 x C x H x W float32 (or float16) tensor, normalised per channel.
- * The image is read in place; the result is native memory handed to JS without a copy.
+ * The image is read in place and the result is written in place (no copies); pass `out` to
+ * reuse one array across calls.
  * @example const t = imageToTensor(img, { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
  */
 export function imageToTensor(image: RawImage, options: ToTensorOptions = {}): Tensor {
