@@ -50,3 +50,13 @@ export async function toJsonBody(value: unknown): Promise<string> {
   if (needed === 0) return JSON.stringify(value);
   return JSON.stringify(needed === 2 ? await inlineImages(value) : value, replacer);
 }
+
+/**
+ * The JSON text of a result that needs no conversion (no TypedArray, bigint or Image anywhere),
+ * synchronously; undefined when it needs `toJsonBody` (or is not JSON at all, e.g. an Image).
+ */
+export function plainJsonBody(value: unknown): string | undefined {
+  if (value === undefined) return 'null';
+  if (conversionNeeded(value) !== 0) return undefined;
+  return JSON.stringify(value);
+}

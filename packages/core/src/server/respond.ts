@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { ERROR_SERVICE_HEADER, type BentoError } from '../errors';
 import { encodeImage, isImage, type ImageFormat } from '../sdk/image';
 import { isTensor } from '../sdk/tensor';
-import { toJsonBody } from './json-body';
+import { plainJsonBody, toJsonBody } from './json-body';
 
 /** Writes a complete response in one call: no chunked encoding, one syscall for small bodies. */
 export function send(
@@ -47,7 +47,14 @@ function imageFormatFor(accept: string | undefined): ImageFormat {
  * Answers an API's result: an Image as PNG (or JPEG/WebP by Accept), bytes as octet-stream, a
  * Tensor as raw bytes when the client accepts octet-stream, anything else as JSON.
  */
-export async function sendResult(res: ServerResponse, result: unknown, accept: string | undefined, requestId?: string): Promise<void> {
+export function sendResult(res: ServerResponse, result: unknown, accept: string | undefined, requestId?: string): Promise<void> | void {
+  // Plain JSON is written synchronously (no promise per request); images and nested images encode async.
+  const plain = plainJsonBody(result);
+  if (plain !== undefined) return send(res, 200, 'application/json; charset=utf-8', plain, requestId);
+  return sendEncodedResult(res, result, accept, requestId);
+}
+
+async function sendEncodedResult(res: ServerResponse, result: unknown, accept: string | undefined, requestId?: string): Promise<void> {
   if (isImage(result)) {
     const format = imageFormatFor(accept);
     return send(res, 200, `image/${format}`, await encodeImage(result, format), requestId);

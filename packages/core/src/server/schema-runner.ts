@@ -37,7 +37,8 @@ export class SchemaRunner {
     this.needsAsync = holdsImage(schema);
   }
 
-  async parse(value: unknown, toError: (error: z.ZodError) => BentoError): Promise<unknown> {
+  /** The parsed value, synchronously when the schema allows it, else a promise of it. Throws `toError(...)`. */
+  parse(value: unknown, toError: (error: z.ZodError) => BentoError): unknown {
     if (!this.needsAsync) {
       try {
         const result = this.schema.safeParse(value);
@@ -48,6 +49,10 @@ export class SchemaRunner {
         this.needsAsync = true;
       }
     }
+    return this.parseAsync(value, toError);
+  }
+
+  private async parseAsync(value: unknown, toError: (error: z.ZodError) => BentoError): Promise<unknown> {
     const result = await this.schema.safeParseAsync(value);
     if (result.success) return result.data;
     throw toError(result.error);
