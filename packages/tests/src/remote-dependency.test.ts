@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createClient, RemoteError } from '@bento/core';
 import { Echo, Relay } from './fixtures/tensor-relay';
 import { postJson, serveForTest } from './helpers/server';
 
@@ -46,7 +47,7 @@ describe('depends() on a service served by another server', () => {
       if (i % 2 === 0 && body.length >= 8) body.set([0x89, 0x42, 0x4e, 0x54, 1, 0, 0, 0]);
       const response = await fetch(`${echo.url}/_bento/call/sleep`, { method: 'POST', headers, body });
       expect(response.status).toBe(400);
-      expect((await response.json()).error.code).toBe('bad_request');
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('bad_request');
     }
     expect((await postJson(`${relay.url}/slow`, { ms: 1 })).status).toBe(200);
   });
@@ -59,6 +60,12 @@ describe('depends() on a service served by another server', () => {
     expect(slow.status).toBe(504);
     expect(slow.json.error.code).toBe('timeout');
     expect(slow.headers.get('x-bento-error-service')).toBe('Echo');
+
+    // The typed client of the entry service sees the same: status, code, and the service it started in.
+    const client = createClient<typeof Relay>(relay.url);
+    const error = await client.slow({ ms: 1500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).toMatchObject({ status: 504, code: 'timeout', service: 'Echo' });
   });
 
   it('answers 503 naming the dependency when it cannot be reached', async () => {
