@@ -24,6 +24,17 @@ export class Front {
     return this.back.hello({ name });
   }
 
+  /** The same answer without the hop: what the hop adds is hello − helloHere. */
+  @api({ input: z.object({ name: z.string() }) })
+  async helloHere({ name }: { name: string }) {
+    return { hello: name };
+  }
+
+  @api({ input: z.object({ bytes: Tensor({ dtype: 'uint8', shape: [-1] }) }) })
+  async echoHere({ bytes }: { bytes: Tensor<'uint8'> }) {
+    return bytes;
+  }
+
   @api({ input: z.object({ bytes: Tensor({ dtype: 'uint8', shape: [-1] }) }) })
   async echo({ bytes }: { bytes: Tensor<'uint8'> }) {
     return this.back.echo({ bytes });
