@@ -1,6 +1,7 @@
-import { ERROR_SERVICE_HEADER, RemoteError, ServiceUnavailableError } from '../errors';
+import { ERROR_SERVICE_HEADER, ServiceUnavailableError, type RemoteError } from '../errors';
 import type { ServiceClass } from '../sdk/definition';
 import type { ServiceMethods } from '../sdk/service-methods';
+import { remoteErrorFrom } from './remote-error';
 import { decodeResponse, encodeRequest } from './wire-format';
 
 /**
@@ -64,19 +65,16 @@ async function fetchRoutes(baseUrl: string): Promise<Map<string, string>> {
 }
 
 async function remoteErrorOf(response: Response, url: string): Promise<RemoteError> {
-  const requestId = response.headers.get('x-request-id') ?? undefined;
-  // The service the error started in, however deep in the graph (absent: the one called).
-  const service = response.headers.get(ERROR_SERVICE_HEADER) ?? undefined;
   const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
-    if (body.error?.code && body.error.message) {
-      return new RemoteError({ status: response.status, code: body.error.code, message: body.error.message, details: body.error.details, url, requestId, service });
-    }
-  } catch {
-    // Not our error shape: keep the raw text below.
-  }
-  return new RemoteError({ status: response.status, code: 'http_error', message: `HTTP ${response.status}: ${text.slice(0, 200)}`, url, requestId, service });
+  return remoteErrorFrom({
+    status: response.status,
+    text,
+    url,
+    requestId: response.headers.get('x-request-id') ?? undefined,
+    // The service the error started in, however deep in the graph (absent: the one called).
+    service: response.headers.get(ERROR_SERVICE_HEADER) ?? undefined,
+    fallbackMessage: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { decodeImage, encodeImage, isImage, type Image } from '../sdk/image';
 import { isTensor, type Tensor } from '../sdk/tensor';
-import { DTYPES, isDType, viewAs } from '../sdk/dtype';
+import { isDType, viewAs } from '../sdk/dtype';
 import { toJsonBody } from '../server/json-body';
 
 function isBinaryValue(value: unknown): boolean {
@@ -49,4 +49,3 @@ export async function decodeResponse(response: Response): Promise<unknown> {
   return text.length === 0 ? undefined : JSON.parse(text);
 }
 
-export { DTYPES };

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { issueDetails } from '../config/format-issues';
-import { NotFoundError, ValidationError } from '../errors';
-import { getServiceDefinition, type ApiDefinition, type ServiceClass } from '../sdk/definition';
+import type { ZodError } from 'zod';
+import { NotFoundError } from '../errors';
+import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
 import type { DependencyTarget } from '../sdk/depends';
 import type { ApiContext } from '../server/api-handler';
 import { runHook, type ServiceLifecycle } from '../server/lifecycle';
+import { invalidInputError, SchemaRunner } from '../server/schema-runner';
 import { applyServiceEnvs } from './service-envs';
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -43,20 +44,16 @@ export class LocalServices {
 
   target(service: ServiceClass): DependencyTarget {
     const definition = getServiceDefinition(service);
-    const apis = new Map<string, ApiDefinition>(definition.apis.map((api) => [api.method, api]));
+    // One runner per API, so repeated calls keep its sync-or-async decision.
+    const apis = new Map<string, { input?: SchemaRunner }>(
+      definition.apis.map((api) => [api.method, { input: api.input && new SchemaRunner(api.input) }]),
+    );
+    const invalid = (method: string) => (error: ZodError) => invalidInputError(error, `input for ${definition.name}.${method}`);
     return {
       call: async (method, input) => {
-        const api = apis.get(method);
-        if (!api) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
-        let value: unknown = input ?? {};
-        if (api.input) {
-          const parsed = await api.input.safeParseAsync(value);
-          if (!parsed.success) {
-            const details = issueDetails(parsed.error);
-            throw new ValidationError(`Invalid input for ${definition.name}.${method}: ${details[0]?.path ? `${details[0].path}: ` : ''}${details[0]?.message}`, details);
-          }
-          value = parsed.data;
-        }
+        const found = apis.get(method);
+        if (!found) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
+        const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
         const instance = await this.instance(service);
         const ctx: ApiContext = { requestId: randomUUID(), signal: NEVER_ABORTED, headers: {} };
         return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);

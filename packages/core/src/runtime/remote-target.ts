@@ -1,4 +1,5 @@
-import { ERROR_SERVICE_HEADER, RemoteError, ServiceUnavailableError, TimeoutError } from '../errors';
+import { remoteErrorFrom } from '../client/remote-error';
+import { ERROR_SERVICE_HEADER, ServiceUnavailableError, TimeoutError } from '../errors';
 import type { DependencySpec, DependencyTarget } from '../sdk/depends';
 import { getServiceDefinition } from '../sdk/definition';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../server/frames-codec';
@@ -15,21 +16,6 @@ function endpointOf(address: string): { endpoint: Endpoint; host: string } {
   if (address.startsWith('unix://')) return { endpoint: { socketPath: address.slice('unix://'.length) }, host: 'localhost' };
   const url = new URL(address);
   return { endpoint: { host: url.hostname, port: Number(url.port || 80) }, host: url.host };
-}
-
-function remoteError(response: Http1Response, spec: DependencySpec, address: string): RemoteError {
-  const origin = response.headers[ERROR_SERVICE_HEADER];
-  const service = origin ?? spec.name;
-  const requestId = response.headers['x-request-id'];
-  try {
-    const { error } = JSON.parse(response.body.toString('utf8')) as { error: { code: string; message: string; details?: unknown } };
-    if (typeof error?.code === 'string' && typeof error.message === 'string') {
-      return new RemoteError({ status: response.status, code: error.code, message: error.message, details: error.details, url: address, requestId, service });
-    }
-  } catch {
-    // not the Bento error shape: fall through
-  }
-  return new RemoteError({ status: response.status, code: 'http_error', message: `Service ${spec.name} answered HTTP ${response.status}`, url: address, requestId, service });
 }
 
 /**
@@ -57,7 +43,16 @@ export function remoteTarget(spec: DependencySpec, address: string, token: strin
         const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
         throw new ServiceUnavailableError(`Service ${spec.name} is unavailable at ${address} (${reason})`, { service: spec.name }, cause);
       }
-      if (response.status !== 200) throw remoteError(response, spec, address);
+      if (response.status !== 200) {
+        throw remoteErrorFrom({
+          status: response.status,
+          text: response.body.toString('utf8'),
+          url: address,
+          requestId: response.headers['x-request-id'],
+          service: response.headers[ERROR_SERVICE_HEADER] ?? spec.name,
+          fallbackMessage: `Service ${spec.name} answered HTTP ${response.status}`,
+        });
+      }
       try {
         return (decodeFrames(response.body) as { result: unknown }).result;
       } catch (cause) {

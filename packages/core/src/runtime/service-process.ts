@@ -28,8 +28,6 @@ export class ServiceProcess {
   private backoffMs = MIN_BACKOFF_MS;
   private startedAt = 0;
   private restartTimer?: NodeJS.Timeout;
-  /** Resolves each time a new child is spawned (the supervisor waits for readiness after it). */
-  onSpawn?: () => void;
 
   constructor(
     readonly spec: ServiceProcessSpec,
@@ -56,7 +54,6 @@ export class ServiceProcess {
     this.tag(child.stdout!, 'stdout');
     this.tag(child.stderr!, 'stderr');
     child.on('exit', (code, signal) => this.onExit(code, signal));
-    this.onSpawn?.();
   }
 
   private tag(stream: NodeJS.ReadableStream, channel: string): void {

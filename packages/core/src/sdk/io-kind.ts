@@ -16,7 +16,8 @@ export function markIoKind<S extends z.ZodType>(schema: S, kind: IoKind): S {
   return schema;
 }
 
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch']);
+/** zod types that wrap one inner schema without changing what it is (looked through when asking what a field is). */
+export const ZOD_WRAPPER_TYPES: ReadonlySet<string> = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch']);
 
 /** The IO kind of a schema, looking through optional/nullable/default wrappers. */
 export function ioKindOf(schema: unknown): IoKind | undefined {
@@ -24,7 +25,7 @@ export function ioKindOf(schema: unknown): IoKind | undefined {
   for (let depth = 0; current && depth < 8; depth++) {
     if (current[IO_KIND]) return current[IO_KIND];
     const def = current._zod?.def;
-    if (!def || !WRAPPERS.has(def.type)) return undefined;
+    if (!def || !ZOD_WRAPPER_TYPES.has(def.type)) return undefined;
     current = def.innerType as typeof current;
   }
   return undefined;

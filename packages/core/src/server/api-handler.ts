@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { issueDetails } from '../config/format-issues';
-import { InternalError, RemoteError, TimeoutError, TooManyRequestsError, ValidationError, toBentoError, type BentoError } from '../errors';
+import { InternalError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
 import type { ApiDefinition } from '../sdk/definition';
 import type { ConcurrencyGate } from './concurrency-gate';
 import type { Logger } from './logger';
@@ -10,7 +9,7 @@ import { AccessLog } from './access-log';
 import { readInput } from './read-input';
 import { requestIdOf } from './request-id';
 import { sendError, sendResult } from './respond';
-import { SchemaRunner } from './schema-runner';
+import { invalidInputError, SchemaRunner } from './schema-runner';
 
 /** What an API method receives as its second argument. */
 export interface ApiContext {
@@ -131,7 +130,7 @@ class ApiCall implements ApiContext {
     try {
       const body = await route.codec.read(this.req, route.maxBodySize, route.api);
       // Synchronous where the schema allows: an await on a plain value still costs a microtask.
-      let input = route.input ? route.input.parse(body, invalidInput) : body;
+      let input = route.input ? route.input.parse(body, invalidInputError) : body;
       if (input instanceof Promise) input = await input;
       result = await route.method.call(route.instance, input, this);
     } finally {
@@ -198,13 +197,6 @@ class ApiCall implements ApiContext {
 
 function onTimeout(call: ApiCall): void {
   call.timeout();
-}
-
-function invalidInput(error: import('zod').ZodError): BentoError {
-  const details = issueDetails(error);
-  const first = details[0]!;
-  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
-  return new ValidationError(`Invalid input: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, details);
 }
 
 function invalidOutput(method: string) {

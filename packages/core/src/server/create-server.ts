@@ -132,7 +132,7 @@ export class ServiceServer {
     app.use((req: Request, res: Response) => {
       sendError(res, new NotFoundError(`No route ${req.method} ${req.path}`, { method: req.method, path: req.path }));
     });
-    app.use((thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
+    app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const error: BentoError = toBentoError(thrown);
       if (error.status >= 500) this.logger.error({ request_id: res.getHeader('x-request-id'), err: thrown }, 'request failed');
       sendError(res, error);

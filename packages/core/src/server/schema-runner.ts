@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { BentoError } from '../errors';
+import { issueDetails } from '../config/format-issues';
+import { BentoError, ValidationError } from '../errors';
 import type { Schema } from '../sdk/definition';
 import { ioKindOf } from '../sdk/io-kind';
 
@@ -57,4 +58,12 @@ export class SchemaRunner {
     if (result.success) return result.data;
     throw toError(result.error);
   }
+}
+
+/** The 400 for input that does not match its schema: the first issue in the message, all in details. */
+export function invalidInputError(error: z.ZodError, subject = 'input'): ValidationError {
+  const details = issueDetails(error);
+  const first = details[0]!;
+  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+  return new ValidationError(`Invalid ${subject}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, details);
 }

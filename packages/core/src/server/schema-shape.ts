@@ -1,9 +1,8 @@
 import type { Schema } from '../sdk/definition';
-import { ioKindOf } from '../sdk/io-kind';
+import { ioKindOf, ZOD_WRAPPER_TYPES } from '../sdk/io-kind';
 
 type Def = { type: string; innerType?: Def; shape?: Record<string, unknown>; options?: unknown[]; values?: unknown[]; entries?: Record<string, unknown>; _zod?: { def: Def } };
 
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch']);
 
 function defOf(schema: unknown): Def | undefined {
   return (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
@@ -12,7 +11,7 @@ function defOf(schema: unknown): Def | undefined {
 /** The schema of `key` in an object schema, if the schema is an object. */
 export function fieldSchema(schema: Schema | undefined, key: string): unknown {
   let def = defOf(schema);
-  while (def && WRAPPERS.has(def.type)) def = defOf(def.innerType);
+  while (def && ZOD_WRAPPER_TYPES.has(def.type)) def = defOf(def.innerType);
   if (!def || def.type !== 'object' || !def.shape) return undefined;
   return def.shape[key];
 }
@@ -27,7 +26,7 @@ export function fieldExpectsString(schema: Schema | undefined, key: string, leni
   if (field === undefined) return lenient || schema === undefined;
   if (ioKindOf(field)) return ioKindOf(field)!.kind === 'image';
   let def = defOf(field);
-  while (def && WRAPPERS.has(def.type)) def = defOf(def.innerType);
+  while (def && ZOD_WRAPPER_TYPES.has(def.type)) def = defOf(def.innerType);
   if (!def) return false;
   if (def.type === 'string') return true;
   if (def.type === 'enum') return Object.values(def.entries ?? {}).every((v) => typeof v === 'string');
