@@ -12,45 +12,93 @@ export interface Http1Response {
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+/** Largest response head; also the size of each connection's scratch buffer for heads. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
-/** One request in flight on one socket: collects the response, resolves when it is complete. */
-class Exchange {
-  private head: Buffer = Buffer.alloc(0);
+/** One request in flight: settles once, clearing its timer. */
+interface Pending {
+  resolve(response: Http1Response): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One keep-alive connection and the response being read on it. Reads go straight into our own
+ * memory (Node's `onread` option): the head into a scratch buffer the connection keeps, the body
+ * into the response's own buffer at the position it has reached. A body of megabytes is then
+ * written by the kernel where it will be used, with no 64 KiB chunk allocated and copied per read
+ * (which, at a tensor per call, kept V8's garbage collector busy).
+ */
+class Connection {
+  readonly socket: Socket;
+  private readonly scratch = Buffer.allocUnsafe(MAX_HEAD_BYTES);
+  private headBytes = 0;
   private response?: Http1Response;
   private filled = 0;
+  pending?: Pending;
+  /** Whether any byte of the current response arrived (a stale connection fails before that). */
   received = false;
 
   constructor(
+    endpoint: Endpoint,
     private readonly maxBodyBytes: number,
-    readonly resolve: (response: Http1Response) => void,
-    readonly reject: (error: Error) => void,
-  ) {}
-
-  /** Feeds bytes; returns true when the response is complete. */
-  feed(chunk: Buffer): boolean {
-    this.received = true;
-    let data = chunk;
-    if (!this.response) {
-      this.head = this.head.length ? Buffer.concat([this.head, data]) : data;
-      const end = this.head.indexOf(HEADER_END);
-      if (end === -1) {
-        if (this.head.length > MAX_HEAD_BYTES) throw new Error('response head too large');
-        return false;
-      }
-      this.response = parseHead(this.head.subarray(0, end).toString('latin1'), this.maxBodyBytes);
-      data = this.head.subarray(end + 4);
-      this.head = Buffer.alloc(0);
-    }
-    const body = this.response.body;
-    if (this.filled + data.length > body.length) throw new Error('response longer than its Content-Length');
-    data.copy(body, this.filled);
-    this.filled += data.length;
-    return this.filled === body.length;
+    private readonly onComplete: (connection: Connection, response: Http1Response) => void,
+    private readonly onFailure: (connection: Connection, error: Error) => void,
+  ) {
+    const onread = { buffer: () => this.nextReadBuffer(), callback: (n: number) => this.onRead(n) };
+    this.socket = 'socketPath' in endpoint ? connect({ path: endpoint.socketPath, onread }) : connect({ host: endpoint.host, port: endpoint.port, onread });
+    if ('host' in endpoint) this.socket.setNoDelay(true);
   }
 
-  get result(): Http1Response {
-    return this.response!;
+  /** Where the next read lands: never empty, or the read would stall. */
+  private nextReadBuffer(): Buffer {
+    return this.response ? this.response.body.subarray(this.filled) : this.scratch.subarray(this.headBytes);
+  }
+
+  /** Returns true: keep reading (the socket is never paused from here). */
+  private onRead(n: number): boolean {
+    try {
+      this.consume(n);
+    } catch (error) {
+      this.onFailure(this, error as Error);
+    }
+    return true;
+  }
+
+  private consume(n: number): void {
+    if (!this.pending) throw new Error('bytes arrived with no request in flight'); // not trustworthy any more
+    this.received = true;
+    if (this.response) {
+      this.filled += n;
+    } else {
+      this.headBytes += n;
+      const end = this.scratch.subarray(0, this.headBytes).indexOf(HEADER_END);
+      if (end === -1) {
+        if (this.headBytes === this.scratch.length) throw new Error('response head too large');
+        return;
+      }
+      const response = parseHead(this.scratch.subarray(0, end).toString('latin1'), this.maxBodyBytes);
+      const rest = this.scratch.subarray(end + 4, this.headBytes);
+      if (rest.length > response.body.length) throw new Error('response longer than its Content-Length');
+      this.filled = rest.copy(response.body);
+      this.headBytes = 0;
+      this.response = response;
+    }
+    if (this.filled < this.response.body.length) return;
+    const response = this.response;
+    this.response = undefined;
+    this.filled = 0;
+    this.onComplete(this, response);
+  }
+
+  /** Sends a request; the response (or a failure) settles `pending`. */
+  send(head: string, chunks: readonly Uint8Array[], pending: Pending): void {
+    this.pending = pending;
+    this.received = false;
+    this.socket.ref();
+    this.socket.cork();
+    this.socket.write(head);
+    for (const chunk of chunks) this.socket.write(chunk);
+    this.socket.uncork();
   }
 }
 
@@ -79,8 +127,7 @@ function parseHead(text: string, maxBodyBytes: number): Http1Response {
  * and reads the body straight into one aligned buffer is enough.
  */
 export class Http1Pool {
-  private readonly idle: Socket[] = [];
-  private readonly exchanges = new WeakMap<Socket, Exchange>();
+  private readonly idle: Connection[] = [];
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -100,80 +147,70 @@ export class Http1Pool {
     }
   }
 
-  private open(): Socket {
-    const socket = 'socketPath' in this.endpoint ? connect({ path: this.endpoint.socketPath }) : connect({ host: this.endpoint.host, port: this.endpoint.port });
-    if ('host' in this.endpoint) socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
-    socket.on('error', (error) => this.onEnd(socket, error));
-    socket.on('close', () => this.onEnd(socket, new Error('connection closed before the response was complete')));
-    return socket;
+  private open(): Connection {
+    const connection = new Connection(
+      this.endpoint,
+      this.maxBodyBytes,
+      (c, response) => this.onComplete(c, response),
+      (c, error) => this.onFailure(c, error),
+    );
+    connection.socket.on('error', (error) => this.onEnd(connection, error));
+    connection.socket.on('close', () => this.onEnd(connection, new Error('connection closed before the response was complete')));
+    return connection;
   }
 
-  private exchange(socket: Socket, path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number): Promise<Http1Response> {
+  private exchange(connection: Connection, path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        socket.destroy();
+        connection.socket.destroy();
         reject(Object.assign(new Error(`no response within ${timeoutMs} ms`), { timedOut: true }));
       }, timeoutMs);
-      const exchange = new Exchange(
-        this.maxBodyBytes,
-        (response) => {
+      let head = `POST ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
+      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+      connection.send(head + '\r\n', chunks, {
+        resolve(response) {
           clearTimeout(timer);
           resolve(response);
         },
-        (error) => {
+        reject(error) {
           clearTimeout(timer);
           reject(error);
         },
-      );
-      this.exchanges.set(socket, exchange);
-      socket.ref();
-      let head = `POST ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
-      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-      socket.cork();
-      socket.write(head + '\r\n');
-      for (const chunk of chunks) socket.write(chunk);
-      socket.uncork();
+      });
     });
   }
 
-  private onData(socket: Socket, chunk: Buffer): void {
-    const exchange = this.exchanges.get(socket);
-    if (!exchange) {
-      socket.destroy(); // bytes nobody asked for: the connection is not trustworthy
-      return;
-    }
-    let complete: boolean;
-    try {
-      complete = exchange.feed(chunk);
-    } catch (error) {
-      this.exchanges.delete(socket);
-      socket.destroy();
-      return exchange.reject(error as Error);
-    }
-    if (!complete) return;
-    this.exchanges.delete(socket);
-    const response = exchange.result;
-    if (response.headers.connection === 'close') socket.destroy();
+  private onComplete(connection: Connection, response: Http1Response): void {
+    const pending = connection.pending!;
+    connection.pending = undefined;
+    if (response.headers.connection === 'close') connection.socket.destroy();
     else {
       // Idle connections must not keep the process alive.
-      socket.unref();
-      this.idle.push(socket);
+      connection.socket.unref();
+      this.idle.push(connection);
     }
-    exchange.resolve(response);
+    pending.resolve(response);
   }
 
-  private onEnd(socket: Socket, error: Error): void {
-    const at = this.idle.indexOf(socket);
+  /** A response that cannot be read: the connection is closed, the request fails. */
+  private onFailure(connection: Connection, error: Error): void {
+    const pending = connection.pending;
+    connection.pending = undefined;
+    connection.socket.destroy();
+    pending?.reject(error);
+  }
+
+  private onEnd(connection: Connection, error: Error): void {
+    const at = this.idle.indexOf(connection);
     if (at !== -1) this.idle.splice(at, 1);
-    const exchange = this.exchanges.get(socket);
-    if (!exchange) return;
-    this.exchanges.delete(socket);
-    exchange.reject(Object.assign(error, { staleConnection: !exchange.received }));
+    const pending = connection.pending;
+    if (!pending) return;
+    connection.pending = undefined;
+    pending.reject(Object.assign(error, { staleConnection: !connection.received }));
   }
 
   /** Closes every idle connection. */
   close(): void {
-    for (const socket of this.idle.splice(0)) socket.destroy();
+    for (const connection of this.idle.splice(0)) connection.socket.destroy();
   }
 }
