@@ -4,17 +4,23 @@
 //       answer from Front without the hop; the hop's cost is the difference, compared with a bare
 //       small-JSON call;
 //   (b) a 3 MiB Uint8Array (a uint8 Tensor) the same way, compared with a bare echo of 3 MiB.
-// Usage: node tools/bench/depends-hop.mjs [--seconds 4] [--rounds 3]
+// Also measured: the floor, a raw round trip of the same bytes through another Node process over a
+// Unix socket (lib/socket-floor.mjs): a hop costs at least one of those more than a bare call.
+// The bare server runs with the same Node flags bento gives its service processes (node-flags.ts).
+// Usage: node tools/bench/depends-hop.mjs [--seconds 4] [--rounds 3] [--tcp]
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServer } from './lib/child-server.mjs';
 import { runLoad, summarize } from './lib/load-client.mjs';
+import { socketRoundTrip } from './lib/socket-floor.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' }, tcp: { type: 'boolean', default: false } },
+});
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 
@@ -41,11 +47,17 @@ const cases = {
   },
 };
 
+// The same flags `bento serve` starts every service process with (BENTO_NODE_FLAGS if set).
+const { serviceNodeFlags } = (await import(path.join(root, 'packages/core/dist/runtime/node-flags.js'))).default;
+const nodeFlags = serviceNodeFlags();
+const floorBytes = { 'small JSON': small.length, '3 MiB Uint8Array': big.length };
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = {};
 for (let round = 0; round < rounds; round++) {
-  const bare = await startServer(process.execPath, [path.join(here, 'bare-echo-server.mjs')]);
-  const bento = await startServer(process.execPath, [path.join(root, 'packages/core/dist/cli/bin.js'), 'serve', 'services/hop.ts:Front', '--port', '0', '--host', '127.0.0.1'], { cwd: here, readyLine: 'service graph ready' });
+  for (const [name, bytes] of Object.entries(floorBytes)) ((results[name] ??= { bare: [], here: [], hop: [], floor: [] }).floor).push(await socketRoundTrip(bytes, seconds));
+  const bare = await startServer(process.execPath, [...nodeFlags, path.join(here, 'bare-echo-server.mjs')]);
+  const bento = await startServer(process.execPath, [path.join(root, 'packages/core/dist/cli/bin.js'), 'serve', 'services/hop.ts:Front', '--port', '0', '--host', '127.0.0.1', ...(values.tcp ? ['--tcp'] : [])], { cwd: here, readyLine: 'service graph ready' });
   try {
     for (const [name, targets] of Object.entries(cases)) {
       for (const [server, target] of [['bare', bare], ['here', bento], ['hop', bento]]) {
@@ -53,7 +65,7 @@ for (let round = 0; round < rounds; round++) {
         await runLoad({ ...options, seconds: 0.5 });
         const summary = summarize(await runLoad({ ...options, seconds }));
         if (Object.keys(summary.statuses).some((s) => s !== '200')) throw new Error(`${server} ${name}: ${JSON.stringify(summary.statuses)}`);
-        ((results[name] ??= { bare: [], here: [], hop: [] })[server]).push(summary);
+        results[name][server].push(summary);
         console.error(`round ${round + 1} ${name} ${server}: p50 ${summary.p50.toFixed(0)} µs, p99 ${summary.p99.toFixed(0)} µs (${summary.requests} calls)`);
       }
     }
@@ -63,12 +75,15 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-console.log('| case | bare p50 µs | Front alone p50 µs | through the hop p50 µs (p99) | the hop adds | added / bare |');
-console.log('|---|---|---|---|---|---|');
-for (const [name, { bare, here, hop }] of Object.entries(results)) {
+console.log('| case | bare p50 µs | Front alone p50 µs | through the hop p50 µs (p99) | the hop adds | added / bare | floor: socket round trip µs (/ bare) |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [name, { bare, here, hop, floor }] of Object.entries(results)) {
   const b = median(bare.map((r) => r.p50));
   const h = median(here.map((r) => r.p50));
   const t = median(hop.map((r) => r.p50));
-  console.log(`| ${name} | ${b.toFixed(0)} | ${h.toFixed(0)} | ${t.toFixed(0)} (${median(hop.map((r) => r.p99)).toFixed(0)}) | ${(t - h).toFixed(0)} µs | ${((t - h) / b).toFixed(2)}× |`);
+  const f = median(floor);
+  console.log(
+    `| ${name} | ${b.toFixed(0)} | ${h.toFixed(0)} | ${t.toFixed(0)} (${median(hop.map((r) => r.p99)).toFixed(0)}) | ${(t - h).toFixed(0)} µs | ${((t - h) / b).toFixed(2)}× | ${f.toFixed(0)} (${(f / b).toFixed(2)}×) |`,
+  );
 }
-console.log(`\n1 connection, ${seconds} s per case, median of ${rounds} rounds; Node ${process.version}.`);
+console.log(`\n1 connection, ${seconds} s per case, median of ${rounds} rounds; dependencies on ${values.tcp ? 'TCP' : 'Unix sockets'}; Node ${process.version} ${nodeFlags.join(' ')}.`);

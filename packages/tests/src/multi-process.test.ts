@@ -76,7 +76,8 @@ describe('bento serve of a graph, every service in its own process', () => {
     expect(new Set(Object.values(pids)).size).toBe(4);
     for (const [name, pid] of Object.entries(pids)) {
       // Each service is its own process (and process group), serving exactly that service.
-      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--service', name]));
+      // …started with the Node flags of node-flags.ts (a heap sized for tensor traffic).
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--initial-old-space-size=256', '--service', name]));
       expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[4]).toBe(String(pid));
     }
     const first = await postJson(`${url}/both`, { text: 'Hi' });

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 /** How to start one service of the graph as its own process group. */
 export interface ServiceProcessSpec {
   name: string;
-  /** Node arguments: the bento CLI and `serve <target> --standalone ...`. */
+  /** Node arguments: Node's own flags, then the bento CLI and `serve <target> --standalone ...`. */
   args: string[];
   env: NodeJS.ProcessEnv;
 }

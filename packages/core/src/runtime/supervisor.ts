@@ -6,6 +6,7 @@ import { getServiceDefinition } from '../sdk/definition';
 import type { ServiceGraph } from '../sdk/service-graph';
 import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
 import { freePort } from './free-port';
+import { serviceNodeFlags } from './node-flags';
 import { waitUntilReady } from './http-get';
 import { ServiceProcess, type LogSink } from './service-process';
 import { SERVICE_MAP_ENV, type ServiceMap } from './service-map';
@@ -74,10 +75,11 @@ export class Supervisor {
 
     const env = { ...process.env, [SERVICE_MAP_ENV]: JSON.stringify(serviceMap), [INTERNAL_TOKEN_ENV]: token };
     log(JSON.stringify({ level: 'info', service: 'bento', time: new Date().toISOString(), services: graph.order.map((s) => getServiceDefinition(s).name), service_map: serviceMap, msg: 'starting the service graph' }));
+    const nodeFlags = serviceNodeFlags();
     for (const service of graph.order) {
       const { name } = getServiceDefinition(service);
       const child = new ServiceProcess(
-        { name, args: [BENTO_BIN, 'serve', ...(options.target ? [options.target] : []), '--standalone', '--service', name, ...listenArgs.get(name)!, ...(options.childArgs ?? [])], env },
+        { name, args: [...nodeFlags, BENTO_BIN, 'serve', ...(options.target ? [options.target] : []), '--standalone', '--service', name, ...listenArgs.get(name)!, ...(options.childArgs ?? [])], env },
         log,
       );
       this.processes.push(child);
