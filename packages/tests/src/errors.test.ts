@@ -73,6 +73,22 @@ describe('errors of Describe: one JSON shape, and the server keeps serving', () 
     expect(expectErrorShape(await response.json(), 'bad_request').message).toBe('Multipart field "params" is not valid JSON');
   });
 
+  it('400 on a multipart body that is truncated, has no boundary or a broken part, naming what is wrong', async () => {
+    const boundary = 'bentotest';
+    const good = `--${boundary}\r\ncontent-disposition: form-data; name="params"\r\n\r\n{"prompt":"x"}\r\n--${boundary}--\r\n`;
+    const cases: Array<[string, string, RegExp]> = [
+      [`multipart/form-data; boundary=${boundary}`, good.slice(0, -12), /no closing boundary "--bentotest--" \(truncated\)$/],
+      [`multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nbroken header\r\n\r\nx\r\n--${boundary}--`, /a part header line without a colon/],
+      [`multipart/form-data; boundary=other`, good, /no boundary "--other" in the body/],
+      ['multipart/form-data', good, /its Content-Type has no boundary parameter/],
+    ];
+    for (const [contentType, body, message] of cases) {
+      const response = await fetch(`${running.url}/describe`, { method: 'POST', headers: { 'content-type': contentType }, body });
+      expect(response.status).toBe(400);
+      expect(expectErrorShape(await response.json(), 'bad_request').message).toMatch(message);
+    }
+  });
+
   it('404 on an unknown route, GET or POST', async () => {
     for (const method of ['GET', 'POST']) {
       const response = await fetch(`${running.url}/nope`, { method });
