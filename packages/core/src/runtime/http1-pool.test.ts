@@ -42,6 +42,36 @@ describe('Http1Pool', () => {
     pool.close();
   });
 
+  it('reads a response whose head and body arrive in pieces, and a body of megabytes, byte-exact', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+    const bigServer = await listen((_req, res) => {
+      res.writeHead(200, { 'content-length': big.length });
+      res.end(big);
+    });
+    // Raw bytes on the socket: node:http would hold a next request on this connection behind it.
+    const { server, port } = await listen((req) => {
+      // The head in three writes, the first body bytes with the head's end, the rest later.
+      const pieces = ['HTTP/1.1 200 OK\r\ncontent-', 'length: 10\r\nx-a: b\r', '\n\r\n01234', '56789'];
+      let i = 0;
+      const next = () => {
+        req.socket.write(pieces[i]!);
+        if (++i < pieces.length) setTimeout(next, 10);
+      };
+      next();
+    });
+    servers.push(server, bigServer.server);
+    const pool = new Http1Pool({ host: '127.0.0.1', port }, 'x', 8 << 20);
+    const pieced = await pool.post('/pieces', { 'content-length': 0 }, [], 2000);
+    expect(pieced.headers['x-a']).toBe('b');
+    expect(pieced.body.toString()).toBe('0123456789');
+    pool.close();
+    const bigPool = new Http1Pool({ host: '127.0.0.1', port: bigServer.port }, 'x', 8 << 20);
+    const whole = await bigPool.post('/big', { 'content-length': 0 }, [], 5000);
+    expect(whole.body.equals(big)).toBe(true);
+    bigPool.close();
+  });
+
   it('opens a new connection when the server closed the kept-alive one', async () => {
     const { server, port } = await listen((_req, res) => {
       res.writeHead(200, { 'content-length': 2 });
