@@ -14,8 +14,9 @@ export const NODE_FLAGS_ENV = 'BENTO_NODE_FLAGS';
  * the callee down about 2.5×, a 3 MiB call through one hop 14.9 → 8.3 ms at p50.
  *
  * These flags cannot go through NODE_OPTIONS (V8 refuses it there), so the supervisor puts them
- * on each service's command line; a container that runs `bento serve --standalone` itself should
- * start Node with them too (`node --initial-old-space-size=256 …/bento serve …`).
+ * on each service's command line. Where the CLI serves in its own process (`--standalone`, what a
+ * container runs; `--development`; a graph of one service), start Node with them yourself:
+ * `node --initial-old-space-size=256 …/bento serve …`.
  */
 export const DEFAULT_SERVICE_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=256'];
 
