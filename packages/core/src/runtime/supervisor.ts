@@ -6,8 +6,8 @@ import { getServiceDefinition } from '../sdk/definition';
 import type { ServiceGraph } from '../sdk/service-graph';
 import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
 import { freePort } from './free-port';
-import { serviceNodeFlags } from './node-flags';
 import { waitUntilReady } from './http-get';
+import { serviceNodeFlags } from './node-flags';
 import { ServiceProcess, type LogSink } from './service-process';
 import { SERVICE_MAP_ENV, type ServiceMap } from './service-map';
 
