@@ -41,22 +41,14 @@ function replacer(this: unknown, _key: string, value: unknown): unknown {
 
 /**
  * Serialises an API result to JSON. TypedArrays become arrays, Tensors `{ dtype, shape, data }`,
- * bigints strings, and nested Images PNG data URLs.
+ * bigints strings, and nested Images PNG data URLs. Synchronous unless an Image must be encoded
+ * first, so a plain result costs no promise.
  */
-export async function toJsonBody(value: unknown): Promise<string> {
+export function toJsonBody(value: unknown): string | Promise<string> {
   if (value === undefined) return 'null';
   const needed = conversionNeeded(value);
   // The replacer is called for every key; plain results (the common case) skip it.
   if (needed === 0) return JSON.stringify(value);
-  return JSON.stringify(needed === 2 ? await inlineImages(value) : value, replacer);
-}
-
-/**
- * The JSON text of a result that needs no conversion (no TypedArray, bigint or Image anywhere),
- * synchronously; undefined when it needs `toJsonBody` (or is not JSON at all, e.g. an Image).
- */
-export function plainJsonBody(value: unknown): string | undefined {
-  if (value === undefined) return 'null';
-  if (conversionNeeded(value) !== 0) return undefined;
-  return JSON.stringify(value);
+  if (needed === 1) return JSON.stringify(value, replacer);
+  return inlineImages(value).then((inlined) => JSON.stringify(inlined, replacer));
 }

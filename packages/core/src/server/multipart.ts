@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequestError } from '../errors';
 import { BinaryPart } from '../sdk/io-kind';
 import type { Schema } from '../sdk/definition';
-import { readFramesBody as readWholeBody } from '../wire';
+import { readFramesBody } from '../wire';
 import { boundaryOf, splitMultipart, type MultipartPart } from './multipart-parts';
 import { fieldExpectsString } from './schema-shape';
 
@@ -22,8 +22,9 @@ export async function readMultipart(req: IncomingMessage, limit: number, schema:
     req.resume();
     throw new BadRequestError('Cannot read the multipart body: its Content-Type has no boundary parameter');
   }
-  // One buffer of the body's own (allocated once at its Content-Length, refused over `limit`).
-  const body = await readWholeBody(req, limit);
+  // The frames reader works for any body: one buffer of its own, allocated once at the
+  // Content-Length, refused over `limit`.
+  const body = await readFramesBody(req, limit);
   const result: Record<string, unknown> = {};
   for (const part of splitMultipart(body, boundary)) result[part.name] = valueOf(part, schema);
   return result;

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { ERROR_SERVICE_HEADER, type BentoError } from '../errors';
 import { encodeImage, isImage, type ImageFormat } from '../sdk/image';
 import { isTensor } from '../sdk/tensor';
-import { plainJsonBody, toJsonBody } from './json-body';
+import { toJsonBody } from './json-body';
 
 /** Writes a complete response in one call: no chunked encoding, one syscall for small bodies. */
 export function send(
@@ -48,16 +48,9 @@ function imageFormatFor(accept: string | undefined): ImageFormat {
  * Tensor as raw bytes when the client accepts octet-stream, anything else as JSON.
  */
 export function sendResult(res: ServerResponse, result: unknown, accept: string | undefined, requestId?: string): Promise<void> | void {
-  // Plain JSON is written synchronously (no promise per request); images and nested images encode async.
-  const plain = plainJsonBody(result);
-  if (plain !== undefined) return send(res, 200, 'application/json; charset=utf-8', plain, requestId);
-  return sendEncodedResult(res, result, accept, requestId);
-}
-
-async function sendEncodedResult(res: ServerResponse, result: unknown, accept: string | undefined, requestId?: string): Promise<void> {
   if (isImage(result)) {
     const format = imageFormatFor(accept);
-    return send(res, 200, `image/${format}`, await encodeImage(result, format), requestId);
+    return encodeImage(result, format).then((bytes) => send(res, 200, `image/${format}`, bytes, requestId));
   }
   if (Buffer.isBuffer(result)) return send(res, 200, 'application/octet-stream', result, requestId);
   if (isTensor(result) && accept?.includes('application/octet-stream')) {
@@ -67,5 +60,8 @@ async function sendEncodedResult(res: ServerResponse, result: unknown, accept: s
       'x-bento-shape': result.shape.join(','),
     });
   }
-  send(res, 200, 'application/json; charset=utf-8', await toJsonBody(result), requestId);
+  // JSON is written synchronously (no promise per request) unless nested Images must be encoded.
+  const body = toJsonBody(result);
+  if (typeof body === 'string') return send(res, 200, 'application/json; charset=utf-8', body, requestId);
+  return body.then((text) => send(res, 200, 'application/json; charset=utf-8', text, requestId));
 }
