@@ -6,6 +6,7 @@ import { buildServiceGraph } from '../sdk/service-graph';
 import { loadServiceTarget } from '../runtime/load-target';
 import { serve } from '../runtime/serve';
 import { Supervisor } from '../runtime/supervisor';
+import { removeStaleSocket } from '../server/stale-socket';
 import { parsePort, parseSize } from './parse-size';
 import { runWorkerPool, workerCount } from './worker-pool';
 
@@ -70,6 +71,8 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
     const { name, options } = getServiceDefinition(chosen);
     const workers = workerCount(options);
     if (workers > 1 && cluster.isPrimary) {
+      // Once, here: the workers share the socket the primary binds, so none of them may judge it stale.
+      if (flags.socket) await removeStaleSocket(flags.socket);
       runWorkerPool(workers, name, (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n'));
       return;
     }

@@ -23,7 +23,9 @@ export function runWorkerPool(count: number, service: string, log: (entry: Recor
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      // A worker's 'exit' can come before its 'disconnect', and cluster drops it from
+      // cluster.workers only after both: count the dead ones, or the last exit goes unnoticed.
+      if (Object.values(cluster.workers ?? {}).every((w) => !w || w.isDead())) process.exit(0);
       return;
     }
     log({ level: 'error', service, pid: worker.process.pid, code, signal, restart_in_ms: backoffMs, msg: `${service} worker crashed; restarting` });

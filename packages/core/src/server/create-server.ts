@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -145,7 +146,9 @@ export class ServiceServer {
    * service's `onStartup`; `/readyz` turns 200 after that. Resolves with the URL clients can use.
    */
   async listen(target: { port: number; host?: string } | { socket: string } = { port: 3000 }): Promise<string> {
-    if ('socket' in target) await removeStaleSocket(target.socket);
+    // A cluster worker shares the socket its primary binds (and cleaned up before forking): a
+    // sibling's socket, bound but not listening yet, would look stale and be unlinked.
+    if ('socket' in target && !cluster.isWorker) await removeStaleSocket(target.socket);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       const onListening = () => {
