@@ -98,6 +98,25 @@ export class ServiceUnavailableError extends BentoError {
   }
 }
 
+/**
+ * 503 for a call that came too early or too late: the service is still starting (its `onStartup`
+ * runs) or is shutting down. Answered with `Retry-After`.
+ */
+export class NotReadyError extends ServiceUnavailableError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { retry_after_seconds: retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A service whose startup (`onStartup`, or an in-process dependency's) failed: it will not serve. */
+export class StartupError extends BentoError {
+  constructor(message: string, cause: unknown) {
+    super(message, { status: 503, code: 'startup_failed', cause });
+  }
+}
+
 /** 504: the request ran longer than the service's `traffic.timeout`. */
 export class TimeoutError extends BentoError {
   constructor(message: string, details?: unknown) {

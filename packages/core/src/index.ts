@@ -29,7 +29,7 @@ export type { DType, TypedArrayOf } from './sdk/dtype';
 export { serve } from './runtime/serve';
 export type { ServeOptions, RunningService } from './runtime/serve';
 export type { ServiceMap } from './runtime/service-map';
-export { ServiceServer, DEFAULT_MAX_BODY_SIZE } from './server/create-server';
+export { ServiceServer, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_BODY_SIZE } from './server/create-server';
 export type { ServerOptions } from './server/create-server';
 export { loadServiceTarget } from './runtime/load-target';
 
@@ -52,6 +52,7 @@ export {
   UnsupportedMediaTypeError,
   TooManyRequestsError,
   ServiceUnavailableError,
+  StartupError,
   TimeoutError,
   InternalError,
   RemoteError,

@@ -108,7 +108,12 @@ describe('onStartup', () => {
       expect((await fetch(`${url}/livez`)).status).toBe(200);
       const notReady = await fetch(`${url}/readyz`);
       expect(notReady.status).toBe(503);
-      expect(await notReady.text()).toBe('not ready');
+      expect(await notReady.text()).toBe('not ready: starting');
+      // API calls wait for the model: 503 with Retry-After, the method does not run.
+      const early = await fetch(`${url}/status`, { method: 'POST' });
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('5');
+      expect(((await early.json()) as { error: { message: string } }).error.message).toBe('Service Startup is starting: its onStartup has not finished');
 
       const client = createClient<typeof Startup>(url, { waitForReady: true });
       const call = client.status();

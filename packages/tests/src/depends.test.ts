@@ -1,3 +1,4 @@
+import { buildServiceGraph } from '@bento/core';
 import { Entry, Shared } from './fixtures/pipeline';
 import { postJson, serveForTest } from './helpers/server';
 
@@ -5,13 +6,17 @@ type Running = Awaited<ReturnType<typeof serveForTest>>;
 
 describe('depends() with every dependency in-process', () => {
   let running: Running;
+  let before: number;
   beforeAll(async () => {
+    // Collecting the graph constructs each class once to see its depends() fields.
+    buildServiceGraph(Entry);
+    before = Shared.instances;
     running = await serveForTest(Entry);
   });
   afterAll(() => running.close());
 
-  it('answers through a diamond, the shared service constructed once for serving', async () => {
-    const before = Shared.instances;
+  it('answers through a diamond, the shared service constructed once for serving, before the first call', async () => {
+    expect(Shared.instances - before).toBe(1);
     const { status, json } = await postJson(`${running.url}/both`, { text: 'Hi' });
     expect(status).toBe(200);
     expect(json).toEqual({ loud: 'HIHI!', quiet: 'hihihi…' });

@@ -82,6 +82,8 @@ describe('bento serve of a graph, every service in its own process', () => {
     }
     const first = await postJson(`${url}/both`, { text: 'Hi' });
     expect(first.json).toEqual({ loud: 'HIHI!', quiet: 'hihihi…' });
+    // The entry's port is the public one: it does not serve the internal route at all.
+    expect((await postJson(`${url}/_bento/call/both`, { text: 'Hi' })).status).toBe(404);
 
     process.kill(pids.Shared!, 'SIGKILL');
     const down = await eventually(async () => {

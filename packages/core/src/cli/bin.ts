@@ -9,5 +9,7 @@ createProgram(version)
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     reportCliError(error);
-    process.exitCode = 1;
+    // Exit now: a failed start may leave handles open (a model loader's timers, a half-made
+    // server), and a process that neither serves nor exits would hang a supervisor or a container.
+    process.exit(1);
   });

@@ -14,3 +14,10 @@ export function parsePort(text: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Expected a port from 0 to 65535 but received ${JSON.stringify(text)}`);
   return port;
 }
+
+/** Parses a duration in seconds, like `600` or `1.5` (more than 0). */
+export function parseSeconds(text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new Error(`Expected a number of seconds greater than 0 but received ${JSON.stringify(text)}`);
+  return seconds;
+}

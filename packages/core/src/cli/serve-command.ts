@@ -4,10 +4,10 @@ import { BentoError, ConfigError } from '../errors';
 import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
 import { buildServiceGraph } from '../sdk/service-graph';
 import { loadServiceTarget } from '../runtime/load-target';
-import { serve } from '../runtime/serve';
-import { Supervisor } from '../runtime/supervisor';
+import { serve, type RunningService, type ServeOptions } from '../runtime/serve';
+import { DEFAULT_READY_TIMEOUT_MS, Supervisor } from '../runtime/supervisor';
 import { removeStaleSocket } from '../server/stale-socket';
-import { parsePort, parseSize } from './parse-size';
+import { parsePort, parseSeconds, parseSize } from './parse-size';
 import { runWorkerPool, workerCount } from './worker-pool';
 
 function asArgument<T>(parse: (text: string) => T) {
@@ -25,6 +25,9 @@ interface ServeFlags {
   host: string;
   socket?: string;
   maxBodySize?: number;
+  maxJsonSize?: number;
+  readyTimeout: number;
+  exposeInternal?: boolean;
   logLevel: string;
   development?: boolean;
   standalone?: boolean;
@@ -50,6 +53,23 @@ function onShutdownSignals(stop: () => Promise<void>, log: (msg: string) => void
   if (process.send) process.on('disconnect', () => handler('supervisor went away: stopping'));
 }
 
+/**
+ * Serves `service` in this process until SIGTERM/SIGINT. A signal that comes while it is still
+ * starting ends the process at once: loading a model can take minutes, and whoever stops it is
+ * not waiting for that.
+ */
+async function serveUntilStopped(service: ServiceClass, options: ServeOptions): Promise<void> {
+  let running: RunningService | undefined;
+  onShutdownSignals(
+    () => running?.close() ?? Promise.resolve(),
+    (reason) => {
+      if (running) running.server.logger.info(reason);
+      else process.stdout.write(JSON.stringify({ level: 'info', service: getServiceDefinition(service).name, time: new Date().toISOString(), msg: `${reason.split(':')[0]} during startup: exiting before the service was ready` }) + '\n');
+    },
+  );
+  running = await serve(service, options);
+}
+
 function pickService(entry: ServiceClass, name: string): ServiceClass {
   const { order } = buildServiceGraph(entry);
   const found = order.find((service) => getServiceDefinition(service).name === name);
@@ -64,6 +84,7 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
   const entry = await loadServiceTarget(target);
   const graph = buildServiceGraph(entry);
   const listen = flags.socket ? { socket: flags.socket } : { port: flags.port, host: flags.host };
+  const limits = { maxBodySize: flags.maxBodySize, maxJsonBodySize: flags.maxJsonSize };
 
   if (flags.standalone || flags.service) {
     // One service of the graph (what each container runs); its dependencies through BENTO_SERVICE_MAP.
@@ -76,19 +97,24 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
       runWorkerPool(workers, name, (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n'));
       return;
     }
-    const running = await serve(chosen, { ...listen, maxBodySize: flags.maxBodySize });
-    onShutdownSignals(() => running.close(), (msg) => running.server.logger.info(msg));
+    // The entry's port is the public one: other services' internal calls go to their own listeners.
+    const internalCalls = chosen !== entry || flags.exposeInternal === true;
+    await serveUntilStopped(chosen, { ...listen, ...limits, internalCalls });
     return;
   }
   if (flags.development || (graph.order.length === 1 && workerCount(getServiceDefinition(entry).options) === 1)) {
     // The whole graph in this process, dependencies called directly.
-    const running = await serve(entry, { ...listen, maxBodySize: flags.maxBodySize, serviceMap: flags.development ? {} : undefined });
-    onShutdownSignals(() => running.close(), (msg) => running.server.logger.info(msg));
+    await serveUntilStopped(entry, { ...listen, ...limits, internalCalls: flags.exposeInternal === true, serviceMap: flags.development ? {} : undefined });
     return;
   }
   if (flags.socket) throw new ConfigError('--socket serves one service; use it with --standalone');
-  const childArgs = ['--log-level', flags.logLevel, ...(flags.maxBodySize ? ['--max-body-size', String(flags.maxBodySize)] : [])];
-  const supervisor = new Supervisor(graph, { target, port: flags.port, host: flags.host, tcp: flags.tcp, childArgs });
+  const childArgs = [
+    '--log-level', flags.logLevel,
+    ...(flags.maxBodySize ? ['--max-body-size', String(flags.maxBodySize)] : []),
+    ...(flags.maxJsonSize ? ['--max-json-size', String(flags.maxJsonSize)] : []),
+    ...(flags.exposeInternal ? ['--expose-internal'] : []),
+  ];
+  const supervisor = new Supervisor(graph, { target, port: flags.port, host: flags.host, tcp: flags.tcp, childArgs, readyTimeoutMs: flags.readyTimeout * 1000 });
   onShutdownSignals(() => supervisor.stop(), (msg) => process.stdout.write(JSON.stringify({ level: 'info', service: 'bento', time: new Date().toISOString(), msg }) + '\n'));
   const url = await supervisor.start();
   process.stdout.write(JSON.stringify({ level: 'info', service: 'bento', time: new Date().toISOString(), url, pids: supervisor.pids(), msg: 'service graph ready' }) + '\n');
@@ -106,7 +132,10 @@ export function serveCommand(): Command {
     .option('--service <name>', 'with --standalone: serve this service of the target\'s graph instead of the target')
     .option('--socket <path>', 'with --standalone: listen on a Unix socket instead of a port')
     .option('--tcp', 'dependencies listen on TCP ports of 127.0.0.1 instead of Unix sockets')
-    .option('--max-body-size <size>', 'largest request body, e.g. 64mb', asArgument(parseSize))
+    .option('--max-body-size <size>', 'largest request body (multipart uploads, internal calls), e.g. 64mb; default 64mb', asArgument(parseSize))
+    .option('--max-json-size <size>', 'largest JSON request body, e.g. 8mb; default 8mb', asArgument(parseSize))
+    .option('--ready-timeout <seconds>', 'how long each service may take to become ready (loading a large model takes minutes)', asArgument(parseSeconds), DEFAULT_READY_TIMEOUT_MS / 1000)
+    .option('--expose-internal', "also serve the internal route other services call (/_bento/call/...) on the entry service's public port")
     .option('--log-level <level>', 'log level: trace, debug, info, warn, error', process.env.BENTO_LOG_LEVEL ?? 'info')
     .addHelpText(
       'after',

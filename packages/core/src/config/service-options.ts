@@ -16,14 +16,33 @@ export const ResourcesSchema = z.strictObject({
   gpu_type: z.string().min(1).optional(),
 });
 
+/**
+ * The longest `traffic.timeout`, in seconds: Node runs a timer of more than 2^31 - 1 ms after 1 ms,
+ * so a longer timeout would answer 504 at once. About 24.8 days.
+ */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** Requests one worker runs at once when a service does not set `traffic.max_concurrency`. */
+export const DEFAULT_MAX_CONCURRENCY = 100;
+
 export const TrafficSchema = z.strictObject({
   /** Seconds a request may run before the server answers 504. */
-  timeout: z.number().positive().default(60),
-  /** Requests run at once by one worker; more are refused with 429. */
-  max_concurrency: z.number().int().positive().optional(),
-  /** Target concurrency per replica, a hint for autoscaling. */
+  timeout: z
+    .number()
+    .positive()
+    .max(MAX_TIMEOUT_SECONDS, `at most ${MAX_TIMEOUT_SECONDS} seconds (about 24.8 days, the longest timer Node runs)`)
+    .default(60),
+  /** Requests run at once by one worker; more are refused with 429 and Retry-After. */
+  max_concurrency: z.number().int().positive().default(DEFAULT_MAX_CONCURRENCY),
+  /**
+   * Target concurrency per replica, a hint for an autoscaler. Not used by the server itself yet:
+   * it is carried into deployments once the Kubernetes renderer lands.
+   */
   concurrency: z.number().int().positive().optional(),
-  /** Whether a deployment queues requests outside the service when it is saturated. */
+  /**
+   * Whether requests over `max_concurrency` wait in a queue instead of getting 429. Not effective
+   * yet: today every request over the limit gets 429.
+   */
   external_queue: z.boolean().optional(),
 });
 
@@ -41,7 +60,7 @@ export const ServiceOptionsSchema = z.strictObject({
   description: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
   resources: ResourcesSchema.optional(),
-  traffic: TrafficSchema.default({ timeout: 60 }),
+  traffic: TrafficSchema.default({ timeout: 60, max_concurrency: DEFAULT_MAX_CONCURRENCY }),
   workers: z.union([z.number().int().positive(), z.literal('cpu_count')]).default(1),
   envs: z.array(EnvVarSchema).default([]),
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
-import { NotFoundError } from '../errors';
+import { NotFoundError, StartupError } from '../errors';
 import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
 import type { DependencyTarget } from '../sdk/depends';
 import type { ApiContext } from '../server/api-handler';
@@ -10,36 +10,68 @@ import { applyServiceEnvs } from './service-envs';
 
 const NEVER_ABORTED = new AbortController().signal;
 
+type Instance = ServiceLifecycle & Record<string, unknown>;
+
 /**
  * Services running inside this process: one instance per class (so a diamond's shared dependency
- * is one instance), started on first use. Calls go through the callee's input schema, as a remote
- * call would, so defaults and validation are the same in development and in production.
+ * is one instance). `serve()` starts them in graph order before the service reports ready; one
+ * reached otherwise is started on first use. Calls go through the callee's input schema, as a
+ * remote call would, so defaults and validation are the same in development and in production.
  */
 export class LocalServices {
-  private readonly instances = new Map<ServiceClass, Promise<ServiceLifecycle & Record<string, unknown>>>();
-  /** Instances whose lifecycle belongs to someone else (the server that serves them). */
-  private readonly adopted = new Set<ServiceClass>();
+  private readonly instances = new Map<ServiceClass, Instance>();
+  private readonly starts = new Map<ServiceClass, Promise<Instance>>();
+  /** Services whose onStartup succeeded, in the order it did: shutdown runs the reverse. */
+  private readonly started: ServiceClass[] = [];
 
-  /** The started instance of `service`, creating it (and running its onStartup) on first use. */
-  instance(service: ServiceClass): Promise<ServiceLifecycle & Record<string, unknown>> {
-    let started = this.instances.get(service);
-    if (!started) {
-      started = (async () => {
-        applyServiceEnvs(getServiceDefinition(service));
-        const instance = new service() as ServiceLifecycle & Record<string, unknown>;
-        await runHook(instance, 'onStartup');
-        return instance;
-      })();
-      this.instances.set(service, started);
-    }
-    return started;
+  /** Uses `instance` for `service` instead of making one (the served entry's own instance). */
+  register(service: ServiceClass, instance: Instance): void {
+    if (!this.instances.has(service)) this.instances.set(service, instance);
   }
 
-  /** Registers an instance made elsewhere (the served entry service) so it is not made twice. */
-  adopt(service: ServiceClass, instance: ServiceLifecycle & Record<string, unknown>): void {
-    if (this.instances.has(service)) return;
-    this.instances.set(service, Promise.resolve(instance));
-    this.adopted.add(service);
+  /**
+   * Starts `services` one after the other (pass them dependencies first). When one fails, those
+   * already started are shut down and this rejects with a `StartupError` naming the service.
+   */
+  async startAll(services: readonly ServiceClass[]): Promise<void> {
+    for (const service of services) {
+      try {
+        await this.start(service);
+      } catch (cause) {
+        await this.shutdown().catch(() => undefined);
+        const { name } = getServiceDefinition(service);
+        throw new StartupError(`Service ${name} failed to start: ${(cause as Error)?.message ?? String(cause)}`, cause);
+      }
+    }
+  }
+
+  /**
+   * The started instance of `service`, making and starting it on first use. A failed start is
+   * forgotten, so the next use tries again instead of failing forever.
+   */
+  start(service: ServiceClass): Promise<Instance> {
+    let starting = this.starts.get(service);
+    if (!starting) {
+      starting = this.makeAndStart(service);
+      this.starts.set(service, starting);
+      const attempt = starting;
+      attempt.catch(() => {
+        if (this.starts.get(service) === attempt) this.starts.delete(service);
+      });
+    }
+    return starting;
+  }
+
+  private async makeAndStart(service: ServiceClass): Promise<Instance> {
+    let instance = this.instances.get(service);
+    if (!instance) {
+      applyServiceEnvs(getServiceDefinition(service));
+      instance = new service() as Instance;
+      this.instances.set(service, instance);
+    }
+    await runHook(instance, 'onStartup');
+    this.started.push(service);
+    return instance;
   }
 
   target(service: ServiceClass): DependencyTarget {
@@ -54,18 +86,33 @@ export class LocalServices {
         const found = apis.get(method);
         if (!found) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
         const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
-        const instance = await this.instance(service);
+        const instance = await this.start(service);
         const ctx: ApiContext = { requestId: randomUUID(), signal: NEVER_ABORTED, headers: {} };
         return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);
       },
     };
   }
 
-  /** Runs the onShutdown of every instance this registry started, dependants before dependencies. */
+  /**
+   * Runs the onShutdown of every started instance, dependants before dependencies. Every one runs
+   * even when another fails; then this rejects with an `AggregateError` naming the failed ones.
+   */
   async shutdown(): Promise<void> {
-    const started = [...this.instances].filter(([service]) => !this.adopted.has(service));
-    this.instances.clear();
-    this.adopted.clear();
-    for (const [, instance] of started.reverse()) await runHook(await instance, 'onShutdown');
+    const order = this.started.splice(0).reverse();
+    this.starts.clear();
+    const failures: Array<{ name: string; error: unknown }> = [];
+    for (const service of order) {
+      try {
+        await runHook(this.instances.get(service)!, 'onShutdown');
+      } catch (error) {
+        failures.push({ name: getServiceDefinition(service).name, error });
+      }
+    }
+    if (failures.length > 0) {
+      throw new AggregateError(
+        failures.map((f) => f.error),
+        `onShutdown failed in ${failures.map((f) => `${f.name} (${(f.error as Error)?.message ?? String(f.error)})`).join(', ')}`,
+      );
+    }
   }
 }

@@ -10,6 +10,7 @@ import { Http1Pool, type Endpoint, type Http1Response } from './http1-pool';
 const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
 /** Time the caller waits beyond the callee's own traffic.timeout, so the callee's 504 arrives first. */
 const TIMEOUT_GRACE_MS = 5_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `unix:///run/x.sock` → socket path; `http://host:port` → host and port. */
 function endpointOf(address: string): { endpoint: Endpoint; host: string } {
@@ -27,7 +28,8 @@ function endpointOf(address: string): { endpoint: Endpoint; host: string } {
 export function remoteTarget(spec: DependencySpec, address: string, token: string | undefined = process.env[INTERNAL_TOKEN_ENV]): DependencyTarget {
   const { endpoint, host } = endpointOf(address);
   const pool = new Http1Pool(endpoint, host, MAX_RESULT_BYTES);
-  const timeoutMs = getServiceDefinition(spec.service).options.traffic.timeout * 1000 + TIMEOUT_GRACE_MS;
+  // Capped at the longest timer Node runs (a longer one fires after 1 ms).
+  const timeoutMs = Math.min(getServiceDefinition(spec.service).options.traffic.timeout * 1000 + TIMEOUT_GRACE_MS, MAX_TIMER_MS);
   return {
     async call(method, input) {
       const encoded = encodeFrames({ input });

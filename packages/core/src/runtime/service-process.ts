@@ -16,15 +16,32 @@ const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
 /** A process that ran this long is healthy again: its next crash restarts quickly. */
 const HEALTHY_AFTER_MS = 30_000;
+/** Log lines kept to explain a failed start. */
+const LAST_LINES = 20;
+
+/** How a process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 /**
  * One service's process, kept alive: started in its own process group, its output merged into
  * the supervisor's stream with every line tagged with the service, restarted with exponential
  * backoff when it crashes, and stopped with SIGTERM (it drains) then SIGKILL after a grace period.
+ * Until the supervisor marks it ready, an exit is not restarted: it is a failed start, reported
+ * through `exitedDuringStartup` with the last lines the process wrote.
  */
 export class ServiceProcess {
   private child?: ChildProcess;
   private stopping = false;
+  private ready = false;
+  /** The process exited before it was marked ready, and its last output has been read. */
+  exitedEarly = false;
+  private readonly lastLines: string[] = [];
+  private startupExit?: (exit: ProcessExit) => void;
+  /** Resolves when the process exits before `markReady()`; never otherwise. */
+  readonly exitedDuringStartup = new Promise<ProcessExit>((resolve) => (this.startupExit = resolve));
   private backoffMs = MIN_BACKOFF_MS;
   private startedAt = 0;
   private restartTimer?: NodeJS.Timeout;
@@ -36,6 +53,16 @@ export class ServiceProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** The last lines the process wrote (readable text, JSON log lines reduced to their message). */
+  get recentLines(): readonly string[] {
+    return this.lastLines;
+  }
+
+  /** From now on an exit is a crash of a running service: restarted with backoff. */
+  markReady(): void {
+    this.ready = true;
   }
 
   get alive(): boolean {
@@ -59,6 +86,8 @@ export class ServiceProcess {
   private tag(stream: NodeJS.ReadableStream, channel: string): void {
     const service = this.spec.name;
     createInterface({ input: stream }).on('line', (line) => {
+      this.lastLines.push(readable(line));
+      if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
       // JSON lines from pino already carry "service"; anything else is wrapped so every line does.
       if (line.startsWith('{') && line.includes('"service"')) this.log(line);
       else this.log(JSON.stringify({ level: channel === 'stderr' ? 'error' : 'info', service, time: new Date().toISOString(), msg: line }));
@@ -67,6 +96,17 @@ export class ServiceProcess {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.stopping) return;
+    if (!this.ready) {
+      // After 'close' the last lines of its output have been read too.
+      const child = this.child!;
+      const report = () => {
+        this.exitedEarly = true;
+        this.startupExit!({ code, signal });
+      };
+      if (child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false) report();
+      else child.once('close', report);
+      return;
+    }
     if (Date.now() - this.startedAt > HEALTHY_AFTER_MS) this.backoffMs = MIN_BACKOFF_MS;
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
@@ -99,5 +139,17 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     process.kill(-child.pid!, signal);
   } catch {
     child.kill(signal);
+  }
+}
+
+/** A log line as a person reads it: a JSON line's level, message and error message; any other line as is. */
+function readable(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const entry = JSON.parse(line) as { level?: unknown; msg?: unknown; err?: { message?: unknown } };
+    const error = typeof entry.err?.message === 'string' && entry.err.message !== entry.msg ? ` (${entry.err.message})` : '';
+    return `${String(entry.level ?? 'info')}: ${String(entry.msg ?? '')}${error}`;
+  } catch {
+    return line;
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { StartupError } from '../errors';
 import { getServiceDefinition } from '../sdk/definition';
 import type { ServiceGraph } from '../sdk/service-graph';
 import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
@@ -22,12 +23,16 @@ export interface SupervisorOptions {
   /** Extra CLI flags for every child (log level, body size). */
   childArgs?: string[];
   log?: LogSink;
+  /** How long each service may take to become ready (a large model loads for minutes). Default 600 s. */
   readyTimeoutMs?: number;
   /** Seconds each service may take to drain on stop. */
   drainSeconds?: number;
 }
 
 const BENTO_BIN = path.join(__dirname, '../cli/bin.js');
+
+/** Default time a service may take to become ready: long enough for a large model to load. */
+export const DEFAULT_READY_TIMEOUT_MS = 600_000;
 
 /**
  * Runs every service of a graph as its own process group on one machine: dependencies on Unix
@@ -86,10 +91,17 @@ export class Supervisor {
       child.start();
       const address = name === entryName ? entryAddress : serviceMap[name]!;
       try {
-        await waitUntilReady(address, options.readyTimeoutMs ?? 120_000, () => child.alive);
+        const failedStart = child.exitedDuringStartup.then((exit) => {
+          throw new Error(`it exited during startup (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`})`);
+        });
+        failedStart.catch(() => undefined); // raced below; once the race is over nobody waits for it
+        // Polling stops once the process is gone; the exit, with its last lines, is the answer then.
+        await Promise.race([waitUntilReady(address, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, () => !child.exitedEarly), failedStart]);
+        child.markReady();
       } catch (error) {
         await this.stop();
-        throw new Error(`Service ${name} did not start: ${(error as Error).message}`);
+        const lines = child.recentLines.length > 0 ? `; its last log lines:\n${child.recentLines.map((line) => `  ${line}`).join('\n')}` : '';
+        throw new StartupError(`Service ${name} did not start: ${(error as Error).message}${lines}`, error);
       }
     }
     return entryAddress;

@@ -7,13 +7,13 @@ import { getServiceDefinition, isServiceClass } from './definition';
 import { service } from './service';
 
 describe('@service options', () => {
-  it('fills the defaults: traffic.timeout 60, workers 1, no envs', () => {
+  it('fills the defaults: traffic.timeout 60, max_concurrency 100, workers 1, no envs', () => {
     @service()
     class Plain {}
     const { name, options } = getServiceDefinition(Plain);
     expect(name).toBe('Plain');
     expect(options.traffic.timeout).toBe(60);
-    expect(options.traffic.max_concurrency).toBeUndefined();
+    expect(options.traffic.max_concurrency).toBe(100);
     expect(options.workers).toBe(1);
     expect(options.envs).toEqual([]);
   });
@@ -38,6 +38,8 @@ describe('@service options', () => {
   it.each([
     [{ name: 'Bad', traffic: { timeout: -1 } }, 'traffic.timeout', />0/],
     [{ name: 'Bad', traffic: { max_concurrency: 1.5 } }, 'traffic.max_concurrency', /int/i],
+    // Node runs a timer of more than 2^31 - 1 ms after 1 ms: such a timeout would answer 504 at once.
+    [{ name: 'Bad', traffic: { timeout: 3e6 } }, 'traffic.timeout', /at most 2147483 seconds/],
     [{ name: 'Bad', resources: { memory: 'lots' } }, 'resources.memory', /a memory amount like "512Mi" or "4Gi"/],
     [{ name: 'Bad', resources: { cpu: 'two' } }, 'resources.cpu', /./],
     [{ name: 'Bad', workers: 0 }, 'workers', /./],

@@ -14,6 +14,14 @@ export const RESERVED_ROUTES = new Set(['/livez', '/readyz', '/healthz', '/metri
 
 type MarkedMethod = ApiOptions & { method: string };
 
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as Function;
+
+/** `function*` and `async function*` methods, which return an iterator instead of a value. */
+function isGeneratorFunction(fn: Function): boolean {
+  return fn instanceof GeneratorFunction || fn instanceof AsyncGeneratorFunction;
+}
+
 function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
   const apis: ApiDefinition[] = [];
   const seenMethods = new Set<string>();
@@ -24,6 +32,11 @@ function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
       const value = Object.getOwnPropertyDescriptor(proto, key)?.value;
       const marked = typeof value === 'function' ? (value[API_OPTIONS] as MarkedMethod | undefined) : undefined;
       if (!marked) continue;
+      if (isGeneratorFunction(value)) {
+        throw new ConfigError(
+          `Service ${serviceName}: API ${key} is a generator function; streaming APIs are not supported yet (its callers would get an empty answer): return a value instead`,
+        );
+      }
       seenMethods.add(key);
       apis.push({
         method: key,

@@ -1,15 +1,17 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { InternalError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
+import { InternalError, NotReadyError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
 import type { ApiDefinition } from '../sdk/definition';
 import type { ConcurrencyGate } from './concurrency-gate';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { AccessLog } from './access-log';
+import type { BodyLimits } from './body-limits';
 import { readInput } from './read-input';
 import { requestIdOf } from './request-id';
 import { sendError, sendResult } from './respond';
 import { invalidInputError, SchemaRunner } from './schema-runner';
+import type { ServiceState } from './service-state';
 
 /** What an API method receives as its second argument. */
 export interface ApiContext {
@@ -25,8 +27,10 @@ export interface ApiHandlerOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   instance: any;
   serviceName: string;
-  maxBodySize: number;
+  limits: BodyLimits;
   timeoutSeconds: number;
+  /** The server's phase (calls run only when ready) and its count of responses in flight. */
+  state: ServiceState;
   gate: ConcurrencyGate;
   metrics: ServiceMetrics;
   logger: Logger;
@@ -39,15 +43,13 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  * in, JSON or an image out) or the internal frames codec used between services.
  */
 export interface CallCodec {
-  /** Throws (e.g. 401) when the request may not call this route at all. */
-  authorize?(req: IncomingMessage): void;
-  read(req: IncomingMessage, limit: number, api: ApiDefinition): Promise<unknown>;
+  read(req: IncomingMessage, limits: BodyLimits, api: ApiDefinition): Promise<unknown>;
   write(res: ServerResponse, result: unknown, req: IncomingMessage, requestId: string): Promise<void> | void;
 }
 
 /** The public API codec: JSON or multipart/form-data in; an image, bytes or JSON out. */
 export const HTTP_CODEC: CallCodec = {
-  read: (req, limit, api) => readInput(req, limit, api.input),
+  read: (req, limits, api) => readInput(req, limits, api.input),
   write: (res, result, req, requestId) => sendResult(res, result, req.headers.accept, requestId),
 };
 
@@ -105,18 +107,18 @@ class ApiCall implements ApiContext {
 
   start(): void {
     const { route } = this;
+    route.state.track(this.res);
     route.metrics.begin(route.endpoint);
+    if (!route.state.acceptsCalls) {
+      this.req.resume();
+      // While draining, the connection goes with this answer: the client reconnects elsewhere.
+      if (route.state.phase === 'closing') this.res.shouldKeepAlive = false;
+      this.fail(notReady(route));
+      return;
+    }
     if (!route.gate.tryEnter()) {
       this.req.resume();
       this.fail(new TooManyRequestsError(`Service ${route.serviceName} is at its max_concurrency of ${route.gate.limit}; retry later`));
-      return;
-    }
-    try {
-      route.codec.authorize?.(this.req);
-    } catch (error) {
-      this.req.resume();
-      route.gate.leave();
-      this.fail(error);
       return;
     }
     this.holdsSlot = true;
@@ -128,7 +130,7 @@ class ApiCall implements ApiContext {
     const { route } = this;
     let result: unknown;
     try {
-      const body = await route.codec.read(this.req, route.maxBodySize, route.api);
+      const body = await route.codec.read(this.req, route.limits, route.api);
       // Synchronous where the schema allows: an await on a plain value still costs a microtask.
       let input = route.input ? route.input.parse(body, invalidInputError) : body;
       if (input instanceof Promise) input = await input;
@@ -137,6 +139,7 @@ class ApiCall implements ApiContext {
       this.leaveSlot();
     }
     if (this.answered) return;
+    if (isAsyncIterable(result)) throw streamingNotSupported(route.api.method);
     if (route.output) result = await route.output.parse(result, invalidOutput(route.api.method));
     if (this.answered) return;
     this.answered = true;
@@ -193,6 +196,22 @@ class ApiCall implements ApiContext {
     this.abortReason ??= reason;
     this.controller?.abort(reason);
   }
+}
+
+/** The 503 for a call that arrived while the service starts or shuts down. */
+function notReady(route: ApiRoute): NotReadyError {
+  if (route.state.phase === 'closing') {
+    return new NotReadyError(`Service ${route.serviceName} is shutting down`, 1);
+  }
+  return new NotReadyError(`Service ${route.serviceName} is starting: its onStartup has not finished`, 5);
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value && !ArrayBuffer.isView(value);
+}
+
+function streamingNotSupported(method: string): InternalError {
+  return new InternalError('Internal server error', undefined, new Error(`API ${method} returned an async iterable; streaming results are not supported yet: return a value`));
 }
 
 function onTimeout(call: ApiCall): void {

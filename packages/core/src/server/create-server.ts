@@ -2,14 +2,15 @@ import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { MethodNotAllowedError, NotFoundError, toBentoError, type BentoError } from '../errors';
+import { ConfigError, MethodNotAllowedError, NotFoundError, StartupError, toBentoError, type BentoError } from '../errors';
 import { getServiceDefinition, type ServiceClass, type ServiceDefinition } from '../sdk/definition';
 import { applyServiceEnvs } from '../runtime/service-envs';
 import { createApiHandler, type RequestHandler } from './api-handler';
+import { bodyLimits } from './body-limits';
 import { ConcurrencyGate } from './concurrency-gate';
 import { docsUiRouter } from './docs-ui';
-import { runHook, type ServiceLifecycle } from './lifecycle';
-import { createLogger, type Logger } from './logger';
+import { instanceLifecycle, type LifecycleRunner, type ServiceLifecycle } from './lifecycle';
+import { createLogger, flushLog, flushLogSync, type Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { sendError } from './respond';
@@ -17,30 +18,50 @@ import { observeRequest } from './observe-request';
 import { removeStaleSocket } from './stale-socket';
 import { httpGetStatus } from '../runtime/http-get';
 import { framesCodec, INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV } from './frames-codec';
+import { internalDispatcher } from './internal-routes';
 import { AccessLog } from './access-log';
+import { ServiceState } from './service-state';
+import { requestIdOf } from './request-id';
 
-/** Default largest request body: 64 MiB, enough for a few large images. */
-export const DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_BODY_SIZE } from './body-limits';
 
 /** Options of `createServiceServer` and `serve`. */
 export interface ServerOptions {
-  /** Largest request body in bytes; larger ones get 413. */
+  /** Largest request body in bytes (multipart uploads, internal calls); larger ones get 413. Default 64 MiB. */
   maxBodySize?: number;
+  /** Largest JSON request body in bytes; larger ones get 413. Default 8 MiB (never more than maxBodySize). */
+  maxJsonBodySize?: number;
   logger?: Logger;
   /** Seconds to wait for in-flight requests on close before cutting connections. */
   drainSeconds?: number;
   /** Token other services of the graph must send on internal calls; default env BENTO_INTERNAL_TOKEN. */
   internalToken?: string;
   /**
+   * Whether this listener serves the internal route other services of the graph call
+   * (`/_bento/call/<method>`). Default: when there is an internal token. `bento serve` turns it
+   * off for the graph's entry service, whose port is the public one.
+   */
+  internalCalls?: boolean;
+  /**
    * Remote dependencies whose readiness this service's /readyz includes (name → address): a
    * service is ready only when the services it calls are.
    */
   dependencies?: Record<string, string>;
+  /**
+   * What runs after the server listens and before it reports ready, and after it drained. Default:
+   * the instance's own `onStartup`/`onShutdown`; `serve()` also starts in-process dependencies.
+   */
+  lifecycle?: (instance: ServiceLifecycle & Record<string, unknown>) => LifecycleRunner;
 }
 
 /**
  * One service's HTTP server: an express 5 app for health, metrics, docs and errors, with the API
  * routes dispatched before express so the hot path runs only the work a request needs.
+ *
+ * Its life: `listen()` binds, then runs the service's startup while API routes answer 503 with
+ * `Retry-After` (probes answer: /livez 200, /readyz 503); ready once startup succeeded. A failed
+ * startup closes the server and rejects. `close()` refuses new calls, waits until every response
+ * in flight has been written out, then runs shutdown.
  */
 export class ServiceServer {
   readonly definition: ServiceDefinition;
@@ -50,8 +71,9 @@ export class ServiceServer {
   readonly logger: Logger;
   readonly instance: ServiceLifecycle & Record<string, unknown>;
   private readonly gate: ConcurrencyGate;
+  private readonly state = new ServiceState();
+  private readonly lifecycle: LifecycleRunner;
   private readonly drainSeconds: number;
-  private ready = false;
   private closing?: Promise<void>;
 
   constructor(serviceClass: ServiceClass, options: ServerOptions = {}) {
@@ -63,34 +85,56 @@ export class ServiceServer {
     this.gate = new ConcurrencyGate(serviceOptions.traffic.max_concurrency);
     this.drainSeconds = options.drainSeconds ?? 30;
     this.instance = new serviceClass();
+    this.lifecycle = (options.lifecycle ?? instanceLifecycle)(this.instance);
 
     const apiRoutes = new Map<string, RequestHandler>();
-    const internal = framesCodec(options.internalToken ?? process.env[INTERNAL_TOKEN_ENV]);
+    const internalRoutes = new Map<string, RequestHandler>();
+    const codec = framesCodec();
     for (const api of this.definition.apis) {
       const handlerOptions = {
         api,
         instance: this.instance,
         serviceName: name,
-        maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE,
+        limits: bodyLimits(options),
         timeoutSeconds: serviceOptions.traffic.timeout,
         gate: this.gate,
+        state: this.state,
         metrics: this.metrics,
         logger: this.logger,
       };
       apiRoutes.set(api.route, createApiHandler(handlerOptions));
       // The same API for other services of the graph: frames instead of JSON, token required.
-      const internalRoute = INTERNAL_ROUTE_PREFIX + api.method;
-      apiRoutes.set(internalRoute, createApiHandler(handlerOptions, internal, internalRoute));
+      internalRoutes.set(api.method, createApiHandler(handlerOptions, codec, INTERNAL_ROUTE_PREFIX + api.method));
     }
+    const token = options.internalToken ?? process.env[INTERNAL_TOKEN_ENV];
+    const internalCalls = options.internalCalls ?? Boolean(token);
+    if (internalCalls && !token) {
+      throw new ConfigError(`Service ${name}: internal calls need a token (${INTERNAL_TOKEN_ENV} or the internalToken option)`);
+    }
+    const accessLog = new AccessLog(this.logger, name);
+    // A refused internal call is answered, counted and logged like an unknown path.
+    const refuse = (req: IncomingMessage, res: ServerResponse, error: BentoError) => {
+      req.resume();
+      const started = performance.now();
+      const requestId = requestIdOf(req);
+      this.metrics.begin('unmatched');
+      sendError(res, error, requestId);
+      const ms = performance.now() - started;
+      this.metrics.finish('unmatched', error.status, ms / 1000);
+      accessLog.write(requestId, req.method, req.url, error.status, ms);
+    };
+    const internal = internalCalls ? internalDispatcher(token!, internalRoutes, refuse) : undefined;
     this.app = this.buildApp(apiRoutes, options);
     const app = this.app;
     this.http = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? '/';
       if (req.method === 'POST') {
-        const url = req.url ?? '/';
         const q = url.indexOf('?');
         const handler = apiRoutes.get(q === -1 ? url : url.slice(0, q));
         if (handler) return handler(req, res);
       }
+      // Without internal calls the prefix is an unknown path like any other (express's 404).
+      if (internal && url.startsWith(INTERNAL_ROUTE_PREFIX)) return internal(req, res);
       app(req, res);
     });
     // Longer than common load balancers' idle timeouts, so they close idle connections first.
@@ -112,7 +156,7 @@ export class ServiceServer {
     app.get('/healthz', probe(() => true));
     const dependencies = Object.entries(options.dependencies ?? {});
     app.get('/readyz', async (_req: Request, res: Response) => {
-      const notReady = !this.ready || this.closing ? 'not ready' : await firstUnready(dependencies);
+      const notReady = this.state.phase !== 'ready' ? `not ready: ${this.state.phase}` : await firstUnready(dependencies);
       res.status(notReady ? 503 : 200).type('text/plain').send(notReady ?? 'ok');
     });
     app.get('/metrics', async (_req, res) => {
@@ -143,7 +187,10 @@ export class ServiceServer {
 
   /**
    * Starts listening on a TCP port, or on a Unix socket when `target` is `{ socket }`, then runs the
-   * service's `onStartup`; `/readyz` turns 200 after that. Resolves with the URL clients can use.
+   * service's startup (its `onStartup`; under `serve()` its in-process dependencies' first) while
+   * API calls answer 503; `/readyz` turns 200 after that. Resolves with the URL clients can use.
+   * When startup fails, the error is logged with its cause, the server is closed, and this
+   * rejects with a `StartupError`.
    */
   async listen(target: { port: number; host?: string } | { socket: string } = { port: 3000 }): Promise<string> {
     // A cluster worker shares the socket its primary binds (and cleaned up before forking): a
@@ -158,10 +205,23 @@ export class ServiceServer {
       if ('socket' in target) this.http.listen(target.socket, onListening);
       else this.http.listen(target.port, target.host ?? '0.0.0.0', onListening);
     });
-    await runHook(this.instance, 'onStartup');
-    this.ready = true;
-    this.logger.info({ url: this.url, apis: this.definition.apis.map((a) => a.route) }, `${this.definition.name} listening`);
-    this.logger.flush();
+    const { name } = this.definition;
+    this.logger.info({ url: this.url }, `${name} starting`);
+    flushLog(this.logger);
+    try {
+      await this.lifecycle.start();
+    } catch (cause) {
+      this.state.phase = 'failed';
+      const error = cause instanceof StartupError ? cause : new StartupError(`Service ${name} failed to start: ${(cause as Error)?.message ?? String(cause)}`, cause);
+      this.logger.error({ err: error.cause ?? error }, error.message);
+      flushLogSync(this.logger);
+      this.http.closeAllConnections();
+      await new Promise<void>((resolve) => this.http.close(() => resolve()));
+      throw error;
+    }
+    this.state.phase = 'ready';
+    this.logger.info({ url: this.url, apis: this.definition.apis.map((a) => a.route) }, `${name} listening`);
+    flushLog(this.logger);
     return this.url;
   }
 
@@ -174,18 +234,32 @@ export class ServiceServer {
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
-  /** Stops taking requests, waits for in-flight ones (up to the drain time), then runs `onShutdown`. */
+  /**
+   * Stops taking requests (new calls get 503 and their connection closed), waits until every
+   * response in flight has been written out (up to the drain time), then runs shutdown. Rejects,
+   * after everything was stopped, when a shutdown hook failed.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (this.state.phase === 'failed') return;
+      this.state.phase = 'closing';
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
-      const deadline = Date.now() + this.drainSeconds * 1000;
-      while (this.gate.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const drained = await this.state.whenIdle(this.drainSeconds * 1000);
+      if (!drained) {
+        this.logger.warn({ in_flight: this.state.responsesInFlight }, `drain time of ${this.drainSeconds}s is over: cutting the connections of unfinished requests`);
+      }
       this.http.closeAllConnections();
       await closed;
-      await runHook(this.instance, 'onShutdown');
-      this.logger.info(`${this.definition.name} stopped`);
-      this.logger.flush();
+      try {
+        await this.lifecycle.stop();
+      } catch (error) {
+        this.logger.error({ err: error }, `${this.definition.name}: shutdown failed`);
+        throw error;
+      } finally {
+        this.logger.info(`${this.definition.name} stopped`);
+        flushLog(this.logger);
+      }
     })();
     return this.closing;
   }

@@ -1,6 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { BadRequestError, UnauthorizedError, UnsupportedMediaTypeError } from '../errors';
+import { BadRequestError, UnsupportedMediaTypeError } from '../errors';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, readFramesBody, writeFrames } from '../wire';
 import type { CallCodec } from './api-handler';
 import { mediaTypeOf } from './content-type';
@@ -12,32 +10,18 @@ export const INTERNAL_TOKEN_HEADER = 'x-bento-internal-token';
 /** Internal routes: `POST /_bento/call/<method>` with a frames body `{ input }`, answered `{ result }`. */
 export const INTERNAL_ROUTE_PREFIX = '/_bento/call/';
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  // Constant time, so the token cannot be guessed byte by byte from response times.
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * The codec of internal calls between services: frames in and out (no base64, no JSON of
- * tensors), allowed only with the graph's token so nothing outside the graph can call them.
+ * tensors). Only reached through `internalDispatcher`, which has checked the graph's token.
  */
-export function framesCodec(token: string | undefined): CallCodec {
+export function framesCodec(): CallCodec {
   return {
-    authorize(req: IncomingMessage) {
-      if (!token) throw new UnauthorizedError(`Internal calls are disabled: this service was started without ${INTERNAL_TOKEN_ENV}`);
-      const given = req.headers[INTERNAL_TOKEN_HEADER];
-      if (typeof given !== 'string' || !sameToken(given, token)) {
-        throw new UnauthorizedError(`Internal call refused: missing or wrong ${INTERNAL_TOKEN_HEADER}`);
-      }
-    },
-    async read(req, limit) {
+    async read(req, limits) {
       if (mediaTypeOf(req.headers['content-type']) !== FRAMES_CONTENT_TYPE) {
         req.resume();
         throw new UnsupportedMediaTypeError(req.headers['content-type'], [FRAMES_CONTENT_TYPE]);
       }
-      const value = decodeFrames(await readFramesBody(req, limit));
+      const value = decodeFrames(await readFramesBody(req, limits.body));
       if (typeof value !== 'object' || value === null || !('input' in value)) {
         throw new BadRequestError('Internal call body must be an object with an "input" member');
       }

@@ -22,3 +22,25 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
     destination,
   );
 }
+
+/**
+ * Writes out what the logger has buffered, synchronously: for the last lines before the process
+ * exits (the default destination writes asynchronously in batches, which an exit would cut off).
+ */
+export function flushLogSync(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void }>)[pino.symbols.streamSym];
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // A destination not open yet has nothing buffered.
+  }
+}
+
+/**
+ * Writes out buffered lines soon, for lines people wait for (starting, listening, stopped). The
+ * default destination drops a flush asked for while a write is running, so the lines logged
+ * meanwhile would wait for the next 4 KiB: flushing once more after that write drained sends them.
+ */
+export function flushLog(logger: Logger): void {
+  logger.flush(() => logger.flush());
+}

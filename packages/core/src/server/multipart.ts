@@ -4,6 +4,7 @@ import { BinaryPart } from '../sdk/io-kind';
 import type { Schema } from '../sdk/definition';
 import { readFramesBody } from '../wire';
 import { boundaryOf, splitMultipart, type MultipartPart } from './multipart-parts';
+import { assertJsonDepth, parseClientJson } from './parse-json-body';
 import { fieldExpectsString } from './schema-shape';
 
 /** Content-Type of a file part that names none (RFC 7578's default for form parts). */
@@ -35,15 +36,14 @@ function valueOf(part: MultipartPart, schema: Schema | undefined): unknown {
   if (part.filename !== undefined || mediaType === 'application/octet-stream') {
     return new BinaryPart(part.data, part.contentType ?? DEFAULT_PART_TYPE, part.filename);
   }
-  const value = part.data.toString('utf8');
-  if (fieldExpectsString(schema, part.name)) return value;
+  if (fieldExpectsString(schema, part.name)) return part.data.toString('utf8');
+  const what = `Multipart field ${JSON.stringify(part.name)}`;
+  if (schema && !fieldExpectsString(schema, part.name, true)) return parseClientJson(part.data, what, part.name);
+  // No schema says what this field is: JSON when it parses as JSON, else the text itself.
+  assertJsonDepth(part.data, what, part.name);
   try {
-    return JSON.parse(value);
+    return JSON.parse(part.data.toString('utf8'));
   } catch {
-    // Without a schema saying otherwise, a text part that is not JSON is taken as a string.
-    if (schema && !fieldExpectsString(schema, part.name, true)) {
-      throw new BadRequestError(`Multipart field ${JSON.stringify(part.name)} is not valid JSON`, { path: part.name });
-    }
-    return value;
+    return part.data.toString('utf8');
   }
 }

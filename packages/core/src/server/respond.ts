@@ -25,10 +25,12 @@ export function send(
   res.end(body);
 }
 
-/** Answers an error in the one JSON error shape, with Retry-After on 429 and Allow on 405. */
+/** Answers an error in the one JSON error shape, with Retry-After on 429 and 503s that say when, Allow on 405. */
 export function sendError(res: ServerResponse, error: BentoError, requestId?: string): void {
   const extra: Record<string, string> = {};
-  if (error.status === 429) extra['retry-after'] = String((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1);
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  if (retryAfter !== undefined) extra['retry-after'] = String(retryAfter);
+  else if (error.status === 429) extra['retry-after'] = '1';
   if (error.status === 405) extra['allow'] = String((error as { allow?: string }).allow ?? 'POST');
   if (error.status === 413) extra['connection'] = 'close';
   const origin = (error as { service?: unknown }).service;
