@@ -4,6 +4,7 @@ import { BinaryPart } from '../sdk/io-kind';
 import type { Schema } from '../sdk/definition';
 import { readFramesBody } from '../wire';
 import { boundaryOf, splitMultipart, type MultipartPart } from './multipart-parts';
+import { checkInputDepth } from './input-depth';
 import { fieldExpectsString } from './schema-shape';
 
 /** Content-Type of a file part that names none (RFC 7578's default for form parts). */
@@ -37,6 +38,7 @@ function valueOf(part: MultipartPart, schema: Schema | undefined): unknown {
   }
   const value = part.data.toString('utf8');
   if (fieldExpectsString(schema, part.name)) return value;
+  checkInputDepth(part.data, `Multipart field ${JSON.stringify(part.name)}`, { path: part.name });
   try {
     return JSON.parse(value);
   } catch {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors';
 import type { Schema } from '../sdk/definition';
 import { ACCEPTED_MEDIA_TYPES, isJsonMediaType, mediaTypeOf } from './content-type';
+import { checkInputDepth } from './input-depth';
 import { readMultipart } from './multipart';
 import { readBody } from './read-body';
 
@@ -16,6 +17,7 @@ export async function readInput(req: IncomingMessage, limit: number, schema: Sch
   if (mediaType !== undefined && isJsonMediaType(mediaType)) {
     const body = await readBody(req, limit);
     if (body.length === 0) return {};
+    checkInputDepth(body, 'Request body');
     try {
       return JSON.parse(body.toString('utf8'));
     } catch (cause) {
