@@ -2,7 +2,8 @@
 export const DTYPES = {
   float32: Float32Array,
   float64: Float64Array,
-  // Node 20 has no Float16Array: float16 travels as its raw 16-bit patterns.
+  // Node 20 has no Float16Array: float16 is held and sent in binary as its raw 16-bit patterns
+  // (float16.ts converts them to and from the numbers JSON carries).
   float16: Uint16Array,
   int8: Int8Array,
   uint8: Uint8Array,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { bytesPerElement, DTYPES, dtypeOfArray, isDType, viewAs, type DType, type TypedArrayOf } from './dtype';
 import { isBinaryPart, markIoKind } from './io-kind';
+import { elementCount } from './nested-arrays';
+import { readJsonTensor } from './tensor-json';
 
 /** A dense n-dimensional array: `data` holds the elements in row-major order. */
 export interface Tensor<D extends DType = DType> {
@@ -20,61 +22,6 @@ export function isTensor(value: unknown): value is Tensor {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Tensor>;
   return isDType(v.dtype) && Array.isArray(v.shape) && ArrayBuffer.isView(v.data);
-}
-
-function elementCount(shape: readonly number[]): number {
-  return shape.reduce((n, d) => n * d, 1);
-}
-
-/** Flattens nested arrays, checking they are rectangular; returns the shape and the flat values. */
-function flattenNested(value: unknown): { shape: number[]; values: unknown[] } | string {
-  const shape: number[] = [];
-  let probe: unknown = value;
-  while (Array.isArray(probe)) {
-    shape.push(probe.length);
-    probe = probe[0];
-  }
-  const values: unknown[] = [];
-  const walk = (node: unknown, depth: number, path: string): string | undefined => {
-    if (depth === shape.length) {
-      if (Array.isArray(node)) return `element ${path || '(root)'} is nested deeper than the first element`;
-      values.push(node);
-      return undefined;
-    }
-    if (!Array.isArray(node) || node.length !== shape[depth]) {
-      return `nested arrays are not rectangular at ${path || '(root)'}: expected length ${shape[depth]}`;
-    }
-    for (let i = 0; i < node.length; i++) {
-      const problem = walk(node[i], depth + 1, path ? `${path}.${i}` : String(i));
-      if (problem) return problem;
-    }
-    return undefined;
-  };
-  return walk(value, 0, '') ?? { shape, values };
-}
-
-function fromValues<D extends DType>(dtype: D, values: unknown[]): TypedArrayOf<D> | string {
-  const Ctor = DTYPES[dtype] as unknown as new (n: number) => TypedArrayOf<D>;
-  const out = new Ctor(values.length);
-  const isBig = dtype === 'int64' || dtype === 'uint64';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (isBig) {
-      if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'bigint') return `element ${i} is not an integer`;
-      try {
-        (out as BigInt64Array)[i] = BigInt(v);
-      } catch {
-        return `element ${i} (${String(v)}) is not an integer`;
-      }
-    } else if (dtype === 'bool') {
-      if (typeof v !== 'boolean' && v !== 0 && v !== 1) return `element ${i} is not a boolean`;
-      (out as Uint8Array)[i] = v ? 1 : 0;
-    } else {
-      if (typeof v !== 'number' || Number.isNaN(v) && !dtype.startsWith('float')) return `element ${i} is not a number`;
-      (out as Float64Array)[i] = v;
-    }
-  }
-  return out;
 }
 
 /** Reads `; dtype=float32; shape=2,3` parameters of a binary part's content type. */
@@ -104,16 +51,24 @@ function resolveShape(shape: readonly number[] | undefined, elements: number): n
   return shape.map((d) => (d === -1 ? elements / known : d));
 }
 
+/** "a float32 tensor", "an int8 tensor". */
+function aTensorOf(dtype: DType): string {
+  return `${dtype.startsWith('int') ? 'an' : 'a'} ${dtype} tensor`;
+}
+
 function toTensor<D extends DType>(value: unknown, options: TensorOptions<D>, ctx: z.RefinementCtx): Tensor<D> {
   const { dtype } = options;
-  const want = `a ${dtype} tensor${options.shape ? ` of shape [${options.shape.join(', ')}]` : ''}`;
-  const fail = (why: string): never => {
-    ctx.addIssue({ code: 'custom', message: `Expected ${want}: ${why}` });
+  const want = `${aTensorOf(dtype)}${options.shape ? ` of shape [${options.shape.join(', ')}]` : ''}`;
+  // `path` is below the tensor's own, so that a 400's details name the element that was wrong.
+  const fail = (why: string, path: Array<string | number> = []): never => {
+    ctx.addIssue({ code: 'custom', message: `Expected ${want}: ${why}`, path });
     return z.NEVER as never;
   };
   let tensor: Tensor<D>;
   if (isTensor(value)) {
     if (value.dtype !== dtype) return fail(`received dtype ${value.dtype}`);
+    // A Float64Array labelled int8 would reach the model as whatever its bytes happen to be.
+    if (!(value.data instanceof DTYPES[dtype])) return fail(`its data is ${value.data.constructor.name}, where ${dtype} needs ${DTYPES[dtype].name}`);
     if (value.data.length !== elementCount(value.shape)) return fail(`data has ${value.data.length} elements, shape [${value.shape}] needs ${elementCount(value.shape)}`);
     tensor = value as Tensor<D>;
   } else if (isBinaryPart(value)) {
@@ -126,6 +81,7 @@ function toTensor<D extends DType>(value: unknown, options: TensorOptions<D>, ct
     if (elementCount(shape) !== elements) return fail(`${elements} elements do not fill shape [${shape.join(', ')}]`);
     tensor = { dtype, shape, data: viewAs(dtype, value.data) };
   } else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    // A TypedArray is the binary form: float16 as its raw bit patterns, taken as they are.
     const actual = dtypeOfArray(value);
     const compatible = actual === dtype || (actual === 'uint8' && dtype === 'bool') || (actual === 'uint16' && dtype === 'float16');
     if (!compatible) return fail(`received a ${value.constructor.name}`);
@@ -133,33 +89,10 @@ function toTensor<D extends DType>(value: unknown, options: TensorOptions<D>, ct
     if (!shape) return fail(`a flat array of ${(value as TypedArrayOf<D>).length} elements does not fit`);
     tensor = { dtype, shape, data: value as TypedArrayOf<D> };
   } else {
-    let nested: unknown = value;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value) {
-      const v = value as { dtype?: unknown; shape?: unknown; data: unknown };
-      if (v.dtype !== undefined && v.dtype !== dtype) return fail(`received dtype ${String(v.dtype)}`);
-      nested = v.data;
-      if (v.shape !== undefined) {
-        if (!Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d >= 0)) return fail('shape must be an array of non-negative integers');
-        const flat = flattenNested(nested);
-        if (typeof flat === 'string') return fail(flat);
-        if (flat.values.length !== elementCount(v.shape)) return fail(`${flat.values.length} elements do not fill shape [${v.shape.join(', ')}]`);
-        const data = fromValues(dtype, flat.values);
-        if (typeof data === 'string') return fail(data);
-        tensor = { dtype, shape: v.shape as number[], data };
-        return checkShape(tensor, options, fail);
-      }
-    }
-    if (!Array.isArray(nested)) return fail(`received ${nested === null ? 'null' : typeof nested}; send nested arrays, {dtype, shape, data} or a binary part`);
-    const flat = flattenNested(nested);
-    if (typeof flat === 'string') return fail(flat);
-    const data = fromValues(dtype, flat.values);
-    if (typeof data === 'string') return fail(data);
-    tensor = { dtype, shape: flat.shape, data };
+    const read = readJsonTensor(dtype, value);
+    if ('message' in read) return fail(read.message, read.path);
+    tensor = { dtype, shape: read.shape, data: read.data };
   }
-  return checkShape(tensor, options, fail);
-}
-
-function checkShape<D extends DType>(tensor: Tensor<D>, options: TensorOptions<D>, fail: (why: string) => never): Tensor<D> {
   if (!shapeMatches(options.shape, tensor.shape)) return fail(`received shape [${tensor.shape.join(', ')}]`);
   return tensor;
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_FRAMES_LIMITS } from '../wire';
+
 /** How large a request body may be, by kind. */
 export interface BodyLimits {
   /** Any body: multipart uploads, internal frames. */
@@ -18,9 +20,12 @@ export const DEFAULT_MAX_JSON_BODY_SIZE = 8 * 1024 * 1024;
 /**
  * Deepest nesting of `[` and `{` a JSON body or multipart JSON field may have; deeper text is
  * refused before `JSON.parse` runs, because V8 parses deeply nested text slowly (16 MiB of `[[[[…`
- * held the event loop about 2 s). Real inputs, tensors as nested arrays included, nest a few levels.
+ * held the event loop about 2 s), and deep values overflow the stack of code that recurses per
+ * level (a user's `z.lazy` schema). The bound of the interservice frames codec, so a value that
+ * enters one way can travel on the other. Real inputs, tensors as nested arrays included, nest a
+ * few levels.
  */
-export const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_DEPTH = DEFAULT_FRAMES_LIMITS.maxDepth;
 
 /** The limits a server applies, from its options (a JSON limit never exceeds the body limit). */
 export function bodyLimits(options: { maxBodySize?: number; maxJsonBodySize?: number }): BodyLimits {

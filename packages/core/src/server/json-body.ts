@@ -1,3 +1,4 @@
+import { fromHalfBits } from '../sdk/float16';
 import { encodeImage, isImage, type Image } from '../sdk/image';
 import { isTensor } from '../sdk/tensor';
 
@@ -28,21 +29,25 @@ async function inlineImages(value: unknown, depth = 0): Promise<unknown> {
   return out;
 }
 
+function jsonElements(array: ArrayBufferView): Array<number | string> {
+  return Array.from(array as unknown as ArrayLike<number | bigint>, (x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
 function replacer(this: unknown, _key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (isTensor(value)) {
-    return { dtype: value.dtype, shape: value.shape, data: Array.from(value.data as ArrayLike<number | bigint>, (x) => (typeof x === 'bigint' ? x.toString() : x)) };
+    // A float16 tensor holds raw bit patterns; JSON carries the numbers, which `Tensor()` reads back.
+    const data = value.dtype === 'float16' ? Array.from(value.data as Uint16Array, fromHalfBits) : jsonElements(value.data);
+    return { dtype: value.dtype, shape: value.shape, data };
   }
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return Array.from(value as unknown as ArrayLike<number | bigint>, (x) => (typeof x === 'bigint' ? x.toString() : x));
-  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return jsonElements(value);
   return value;
 }
 
 /**
- * Serialises an API result to JSON. TypedArrays become arrays, Tensors `{ dtype, shape, data }`,
- * bigints strings, and nested Images PNG data URLs. Synchronous unless an Image must be encoded
- * first, so a plain result costs no promise.
+ * Serialises an API result to JSON. TypedArrays become arrays, Tensors `{ dtype, shape, data }`
+ * (float16 elements as numbers), bigints strings, and nested Images PNG data URLs. Synchronous
+ * unless an Image must be encoded first, so a plain result costs no promise.
  */
 export function toJsonBody(value: unknown): string | Promise<string> {
   if (value === undefined) return 'null';

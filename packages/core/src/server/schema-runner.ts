@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import { $ZodAsyncError } from 'zod/v4/core';
 import { issueDetails } from '../config/format-issues';
-import { BentoError, ValidationError } from '../errors';
+import { ValidationError, type BentoError } from '../errors';
 import type { Schema } from '../sdk/definition';
 import { ioKindOf } from '../sdk/io-kind';
 
@@ -26,10 +27,23 @@ function holdsImage(schema: unknown, depth = 0): boolean {
 }
 
 /**
+ * Whether zod threw because a synchronous parse met a Promise (an async refinement or transform).
+ * `instanceof` alone is not enough: a service loaded as ESM gets zod's ESM build, whose error class
+ * is another object than the CommonJS one imported here, so its name and message are checked too.
+ */
+function isZodAsyncError(error: unknown): boolean {
+  if (error instanceof $ZodAsyncError) return true;
+  return error instanceof Error && (error.constructor.name === '$ZodAsyncError' || error.message.startsWith('Encountered Promise during synchronous parse'));
+}
+
+/**
  * Parses values with a zod schema, synchronously when the schema allows it. Async parsing costs
  * several promise hops per call; only schemas with async parts (`Image()` decodes with sharp, or a
- * user's async refinement) need it. Schemas with an Image are known async up front; for the rest
- * a synchronous parse that throws (zod's way of saying "async") switches this schema to async.
+ * user's async refinement) need it. Schemas with an Image are known async up front; for the rest,
+ * zod saying so (its async error from a synchronous parse) switches this schema to async for good.
+ * Anything else a schema throws (a refinement with a bug) propagates as it is, for the server to
+ * answer: it says nothing about the schema being async, and one odd request must not make every
+ * later one slower.
  */
 export class SchemaRunner {
   private needsAsync: boolean;
@@ -40,17 +54,17 @@ export class SchemaRunner {
 
   /** The parsed value, synchronously when the schema allows it, else a promise of it. Throws `toError(...)`. */
   parse(value: unknown, toError: (error: z.ZodError) => BentoError): unknown {
-    if (!this.needsAsync) {
-      try {
-        const result = this.schema.safeParse(value);
-        if (result.success) return result.data;
-        throw toError(result.error);
-      } catch (error) {
-        if (error instanceof BentoError) throw error;
-        this.needsAsync = true;
-      }
+    if (this.needsAsync) return this.parseAsync(value, toError);
+    let result: ReturnType<Schema['safeParse']>;
+    try {
+      result = this.schema.safeParse(value);
+    } catch (error) {
+      if (!isZodAsyncError(error)) throw error;
+      this.needsAsync = true;
+      return this.parseAsync(value, toError);
     }
-    return this.parseAsync(value, toError);
+    if (result.success) return result.data;
+    throw toError(result.error);
   }
 
   private async parseAsync(value: unknown, toError: (error: z.ZodError) => BentoError): Promise<unknown> {

@@ -9,5 +9,6 @@ export { encodeFrames } from './encode';
 export type { EncodedFrames } from './encode';
 export { decodeFrames } from './decode';
 export { readFramesBody } from './read-frames-body';
+export { jsonDepthExceeds } from './json-depth';
 export { writeFrames } from './write-frames';
 export type { FrameType } from './frame-types';
