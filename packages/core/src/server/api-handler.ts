@@ -162,7 +162,8 @@ class ApiCall implements ApiContext {
   fail(thrown: unknown): void {
     const { route } = this;
     let error: BentoError = toBentoError(thrown);
-    if (error.status >= 500 && !(error instanceof TimeoutError)) {
+    // Timeouts and calls before the service is ready are expected answers, not failures to log.
+    if (error.status >= 500 && !(error instanceof TimeoutError) && !(error instanceof NotReadyError)) {
       route.logger.error({ request_id: this.requestId, err: error.cause ?? error }, `${route.api.method} failed`);
     }
     if (this.answered && this.res.headersSent) {
