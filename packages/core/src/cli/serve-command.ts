@@ -8,6 +8,7 @@ import { serve } from '../runtime/serve';
 import { Supervisor } from '../runtime/supervisor';
 import { removeStaleSocket } from '../server/stale-socket';
 import { parsePort, parseSize } from './parse-size';
+import { startPoolWorker } from './pool-worker';
 import { runWorkerPool, workerCount } from './worker-pool';
 
 function asArgument<T>(parse: (text: string) => T) {
@@ -76,7 +77,8 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
       runWorkerPool(workers, name, (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n'));
       return;
     }
-    const running = await serve(chosen, { ...listen, maxBodySize: flags.maxBodySize });
+    const start = () => serve(chosen, { ...listen, maxBodySize: flags.maxBodySize });
+    const running = cluster.isWorker ? await startPoolWorker(start, reportCliError) : await start();
     onShutdownSignals(() => running.close(), (msg) => running.server.logger.info(msg));
     return;
   }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { RestartBackoff } from './restart-backoff';
 
 /** How to start one service of the graph as its own process group. */
 export interface ServiceProcessSpec {
@@ -12,11 +13,6 @@ export interface ServiceProcessSpec {
 /** Writes one line of the merged log stream. */
 export type LogSink = (line: string) => void;
 
-const MIN_BACKOFF_MS = 200;
-const MAX_BACKOFF_MS = 10_000;
-/** A process that ran this long is healthy again: its next crash restarts quickly. */
-const HEALTHY_AFTER_MS = 30_000;
-
 /**
  * One service's process, kept alive: started in its own process group, its output merged into
  * the supervisor's stream with every line tagged with the service, restarted with exponential
@@ -25,7 +21,7 @@ const HEALTHY_AFTER_MS = 30_000;
 export class ServiceProcess {
   private child?: ChildProcess;
   private stopping = false;
-  private backoffMs = MIN_BACKOFF_MS;
+  private readonly backoff = new RestartBackoff();
   private startedAt = 0;
   private restartTimer?: NodeJS.Timeout;
 
@@ -67,9 +63,7 @@ export class ServiceProcess {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.stopping) return;
-    if (Date.now() - this.startedAt > HEALTHY_AFTER_MS) this.backoffMs = MIN_BACKOFF_MS;
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    const delay = this.backoff.next(Date.now() - this.startedAt);
     this.log(
       JSON.stringify({ level: 'error', service: this.spec.name, time: new Date().toISOString(), pid: this.child?.pid, code, signal, restart_in_ms: delay, msg: `${this.spec.name} crashed; restarting` }),
     );
