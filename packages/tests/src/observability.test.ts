@@ -1,7 +1,7 @@
 import { Describe } from './fixtures/describe';
 import { makeImage } from './helpers/images';
 import { validateOpenApi } from './helpers/openapi';
-import { find, parsePrometheus } from './helpers/prometheus';
+import { find, parsePrometheus, promtoolCheck } from './helpers/prometheus';
 import { postJson, serveForTest } from './helpers/server';
 
 type Running = Awaited<ReturnType<typeof serveForTest>>;
@@ -104,6 +104,23 @@ describe('/metrics', () => {
 
       const again = parsePrometheus(await (await fetch(`${server.url}/metrics`)).text());
       expect(find(again.samples, 'bento_service_request_total', { endpoint: '/metrics', http_response_code: '200' }).map((s) => s.value)).toEqual([1]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('passes `promtool check metrics` with no findings, after answers of every kind', async () => {
+    const server = await serveForTest(Describe);
+    try {
+      expect((await postJson(`${server.url}/describe`, { image: pngBase64, params: { prompt: 'p' } })).status).toBe(200);
+      expect((await postJson(`${server.url}/describe`, { params: {} })).status).toBe(400);
+      expect((await fetch(`${server.url}/describe`)).status).toBe(405);
+      expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+      await (await fetch(`${server.url}/metrics`)).arrayBuffer();
+      const exposition = await (await fetch(`${server.url}/metrics`)).text();
+      expect(exposition).toMatch(/^bento_service_request_total\{endpoint="\/describe",service_name="Describe",http_response_code="400"\} 1$/m);
+      expect(exposition).toMatch(/^nodejs_active_handles\{/m);
+      expect(await promtoolCheck(exposition)).toEqual({ code: 0, output: '' });
     } finally {
       await server.close();
     }

@@ -8,6 +8,7 @@ import { serve, type RunningService, type ServeOptions } from '../runtime/serve'
 import { DEFAULT_READY_TIMEOUT_MS, Supervisor } from '../runtime/supervisor';
 import { removeStaleSocket } from '../server/stale-socket';
 import { parsePort, parseSeconds, parseSize } from './parse-size';
+import { reportWorkerReady } from './pool-worker';
 import { runWorkerPool, workerCount } from './worker-pool';
 
 function asArgument<T>(parse: (text: string) => T) {
@@ -58,7 +59,7 @@ function onShutdownSignals(stop: () => Promise<void>, log: (msg: string) => void
  * starting ends the process at once: loading a model can take minutes, and whoever stops it is
  * not waiting for that.
  */
-async function serveUntilStopped(service: ServiceClass, options: ServeOptions): Promise<void> {
+async function serveUntilStopped(service: ServiceClass, options: ServeOptions): Promise<RunningService> {
   let running: RunningService | undefined;
   onShutdownSignals(
     () => running?.close() ?? Promise.resolve(),
@@ -68,6 +69,7 @@ async function serveUntilStopped(service: ServiceClass, options: ServeOptions): 
     },
   );
   running = await serve(service, options);
+  return running;
 }
 
 function pickService(entry: ServiceClass, name: string): ServiceClass {
@@ -99,7 +101,9 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
     }
     // The entry's port is the public one: other services' internal calls go to their own listeners.
     const internalCalls = chosen !== entry || flags.exposeInternal === true;
-    await serveUntilStopped(chosen, { ...listen, ...limits, internalCalls });
+    // A failed start rejects, and the bin exits 1 (a pool worker too: its IPC channel would keep it alive).
+    const running = await serveUntilStopped(chosen, { ...listen, ...limits, internalCalls });
+    if (cluster.isWorker) reportWorkerReady(running.url);
     return;
   }
   if (flags.development || (graph.order.length === 1 && workerCount(getServiceDefinition(entry).options) === 1)) {

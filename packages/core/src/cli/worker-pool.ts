@@ -1,46 +1,166 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { ResolvedServiceOptions } from '../config/service-options';
+import { RestartBackoff } from '../runtime/restart-backoff';
+import { CLUSTER_METRICS_ENV } from '../server/cluster-metrics';
+import { isWorkerReady } from './pool-worker';
+import { WorkerPoolMetrics } from './worker-pool-metrics';
 
 /** The number of worker processes a service asks for (`workers: N` or `'cpu_count'`). */
 export function workerCount(options: ResolvedServiceOptions): number {
   return options.workers === 'cpu_count' ? availableParallelism() : options.workers;
 }
 
-const MAX_BACKOFF_MS = 10_000;
+/** The server drains in-flight requests for up to 30 s on SIGTERM (its default); then 5 s to run onShutdown. */
+const DEFAULT_GRACE_MS = (30 + 5) * 1000;
+
+/** Options of `runWorkerPool`. */
+export interface WorkerPoolOptions {
+  /** How long workers may take to stop after SIGTERM before they are killed. Default 35 s. */
+  graceMs?: number;
+}
+
+/** A running worker pool. */
+export interface WorkerPool {
+  /** What SIGTERM does: SIGTERM to every worker, SIGKILL after the grace period, then exit 0. */
+  stop(): void;
+}
+
+type Log = (entry: Record<string, unknown>) => void;
 
 /**
  * Runs `count` copies of this process as cluster workers sharing one listener (the port or the
- * Unix socket), restarts a worker that crashes (with backoff), and on SIGTERM/SIGINT stops them
- * all after they drained. The workers run the same command line and serve as usual.
+ * Unix socket; with port 0 they share one free port). A worker that crashes after serving is
+ * restarted with backoff; when workers die at startup and none ever became ready, the primary
+ * gives up and exits with the last one's exit code, so whatever started it sees the start fail.
+ * On SIGTERM/SIGINT (or when its supervisor goes away) the workers drain and stop; any still
+ * alive after the grace period are killed. Scrapes of /metrics on any worker show the whole pool.
  */
-export function runWorkerPool(count: number, service: string, log: (entry: Record<string, unknown>) => void): void {
+export function runWorkerPool(
+  count: number,
+  service: string,
+  log: Log,
+  options: WorkerPoolOptions = {},
+): WorkerPool {
   // Let the kernel spread connections over the workers instead of the primary accepting them all.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const backoff = new RestartBackoff();
+  /** Serving workers, with when they became ready. */
+  const readySince = new Map<Worker, number>();
+  const restartTimers = new Set<NodeJS.Timeout>();
+  let everReady = false;
   let stopping = false;
-  let backoffMs = 200;
-  const fork = (): Worker => cluster.fork();
-  for (let i = 0; i < count; i++) fork();
+  /** Workers that died at startup before any was ready: restarted once one is (the code can start). */
+  let deferredRestarts = 0;
+  const metrics = new WorkerPoolMetrics(() =>
+    [...readySince.keys()].filter((worker) => worker.isConnected()),
+  );
+  const fork = () => cluster.fork({ [CLUSTER_METRICS_ENV]: '1' });
+  const alive = () =>
+    Object.values(cluster.workers ?? {}).filter(
+      (worker): worker is Worker => worker !== undefined && !worker.isDead(),
+    );
+
+  const restartLater = (delayMs: number) => {
+    const timer = setTimeout(() => {
+      restartTimers.delete(timer);
+      fork();
+    }, delayMs);
+    restartTimers.add(timer);
+  };
+
+  cluster.on('message', (worker, message: unknown) => {
+    if (!isWorkerReady(message) || stopping) return;
+    readySince.set(worker, Date.now());
+    if (!everReady) {
+      everReady = true;
+      for (; deferredRestarts > 0; deferredRestarts--) restartLater(backoff.next(0));
+    }
+    if (readySince.size === count) {
+      log({
+        level: 'info',
+        service,
+        url: message.url,
+        pids: [...readySince.keys()].map((w) => w.process.pid),
+        msg: `${service}: ${count} workers ready`,
+      });
+    }
+  });
+
   cluster.on('exit', (worker, code, signal) => {
+    const servedMs = Date.now() - (readySince.get(worker) ?? Date.now());
+    readySince.delete(worker);
+    metrics.retire(worker);
+    const pid = worker.process.pid;
     if (stopping) {
       // A worker's 'exit' can come before its 'disconnect', and cluster drops it from
       // cluster.workers only after both: count the dead ones, or the last exit goes unnoticed.
-      if (Object.values(cluster.workers ?? {}).every((w) => !w || w.isDead())) process.exit(0);
+      if (alive().length === 0) process.exit(0);
       return;
     }
-    log({ level: 'error', service, pid: worker.process.pid, code, signal, restart_in_ms: backoffMs, msg: `${service} worker crashed; restarting` });
-    setTimeout(fork, backoffMs);
-    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+    if (!everReady) {
+      log({
+        level: 'error',
+        service,
+        pid,
+        code,
+        signal,
+        msg: `${service} worker exited during startup (${signal ?? `code ${code}`})`,
+      });
+      if (alive().length > 0) {
+        deferredRestarts++;
+        return;
+      }
+      log({
+        level: 'error',
+        service,
+        code,
+        signal,
+        msg: `${service}: every worker exited during startup and none became ready; giving up`,
+      });
+      process.exit(typeof code === 'number' && code !== 0 ? code : 1);
+    }
+    const delay = backoff.next(servedMs);
+    log({
+      level: 'error',
+      service,
+      pid,
+      code,
+      signal,
+      restart_in_ms: delay,
+      msg: `${service} worker crashed; restarting`,
+    });
+    restartLater(delay);
   });
+
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {});
+    // A worker that crashed just before must not come back while the pool stops.
+    for (const timer of restartTimers) clearTimeout(timer);
+    restartTimers.clear();
+    const workers = alive();
     if (workers.length === 0) process.exit(0);
-    for (const worker of workers) worker?.process.kill('SIGTERM');
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    setTimeout(() => {
+      for (const worker of alive()) {
+        log({
+          level: 'warn',
+          service,
+          pid: worker.process.pid,
+          grace_ms: graceMs,
+          msg: `${service} worker still running after the grace period; killing it`,
+        });
+        worker.process.kill('SIGKILL');
+      }
+    }, graceMs);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   if (process.send) process.on('disconnect', stop);
+
+  for (let i = 0; i < count; i++) fork();
   log({ level: 'info', service, workers: count, msg: `${service} running ${count} workers` });
+  return { stop };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { RestartBackoff } from './restart-backoff';
 
 /** How to start one service of the graph as its own process group. */
 export interface ServiceProcessSpec {
@@ -12,10 +13,6 @@ export interface ServiceProcessSpec {
 /** Writes one line of the merged log stream. */
 export type LogSink = (line: string) => void;
 
-const MIN_BACKOFF_MS = 200;
-const MAX_BACKOFF_MS = 10_000;
-/** A process that ran this long is healthy again: its next crash restarts quickly. */
-const HEALTHY_AFTER_MS = 30_000;
 /** Log lines kept to explain a failed start. */
 const LAST_LINES = 20;
 
@@ -42,7 +39,7 @@ export class ServiceProcess {
   private startupExit?: (exit: ProcessExit) => void;
   /** Resolves when the process exits before `markReady()`; never otherwise. */
   readonly exitedDuringStartup = new Promise<ProcessExit>((resolve) => (this.startupExit = resolve));
-  private backoffMs = MIN_BACKOFF_MS;
+  private readonly backoff = new RestartBackoff();
   private startedAt = 0;
   private restartTimer?: NodeJS.Timeout;
 
@@ -107,9 +104,7 @@ export class ServiceProcess {
       else child.once('close', report);
       return;
     }
-    if (Date.now() - this.startedAt > HEALTHY_AFTER_MS) this.backoffMs = MIN_BACKOFF_MS;
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    const delay = this.backoff.next(Date.now() - this.startedAt);
     this.log(
       JSON.stringify({ level: 'error', service: this.spec.name, time: new Date().toISOString(), pid: this.child?.pid, code, signal, restart_in_ms: delay, msg: `${this.spec.name} crashed; restarting` }),
     );

@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { inMetricsPool, scrapeThroughPrimary, shareWithPrimary } from './cluster-metrics';
+import { collectProcessMetrics } from './process-metrics';
 
 /** Latency buckets in seconds: sub-millisecond API calls up to minute-long generations. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -43,11 +45,14 @@ function collected(name: string, help: string, type: CollectedMetric['type'], va
  * one process (tests, development mode). Requests are counted in plain arrays on the hot path and
  * turned into prom-client metrics only when /metrics is scraped: prom-client's own `observe()`
  * validates and hashes its labels on every call, which costs more than the rest of a small request.
+ * In a worker of `bento serve`'s worker pool, `render()` shows the whole pool's metrics.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly finished = new Map<string, FinishedSeries>();
   private readonly inProgress = new Map<string, number>();
+  /** In a pool worker, /metrics answers for every worker: the primary gathers them. */
+  private readonly pooled = inMetricsPool();
 
   constructor(private readonly serviceName: string, options: { processMetrics?: boolean } = {}) {
     const names = { total: 'bento_service_request_total', duration: 'bento_service_request_duration_seconds', inProgress: 'bento_service_request_in_progress' };
@@ -61,7 +66,8 @@ export class ServiceMetrics {
     this.registry.registerMetric(
       collected(names.inProgress, 'Requests being handled now', 'gauge', () => [...this.inProgress].map(([endpoint, value]) => ({ labels: { endpoint, service_name: this.serviceName }, value })), () => this.inProgress.clear()) as never,
     );
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics !== false) collectProcessMetrics(this.registry);
+    if (this.pooled) shareWithPrimary(this.registry);
   }
 
   /** Counts a request on `endpoint` as in progress; call `end(endpoint)` or `finish()` exactly once after. */
@@ -105,9 +111,9 @@ export class ServiceMetrics {
     return values;
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /** The Prometheus text exposition of every metric: of every worker, in a worker pool. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.pooled ? scrapeThroughPrimary() : this.registry.metrics();
   }
 
   get contentType(): string {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+
 /** One sample of the Prometheus text format. */
 export interface Sample {
   name: string;
@@ -28,4 +30,26 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
 /** The samples named `name` whose labels include `labels`. */
 export function find(samples: Sample[], name: string, labels: Record<string, string> = {}): Sample[] {
   return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
+/**
+ * Runs `promtool check metrics` (Prometheus' own linter) on an exposition: exit code 0 and no
+ * output mean it parses and has no lint findings. Throws, saying how to install it, when promtool
+ * is missing: the check must fail rather than be skipped.
+ */
+export function promtoolCheck(exposition: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') reject(new Error('promtool is not installed; on Debian: apt-get install -y --no-install-recommends prometheus'));
+      else reject(error);
+    });
+    child.once('close', (code) => resolve({ code, output }));
+    // A promtool that is missing or exits early closes its stdin: the exit says more than EPIPE.
+    child.stdin.on('error', () => {});
+    child.stdin.end(exposition);
+  });
 }
