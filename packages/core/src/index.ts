@@ -6,8 +6,10 @@
 // Defining services
 export { service } from './sdk/service';
 export { api } from './sdk/api';
+export type { ApiInput } from './sdk/api-input';
 export { depends } from './sdk/depends';
 export type { Dependency, DependencySpec } from './sdk/depends';
+export type { CallOptions } from './sdk/call-options';
 export { buildServiceGraph } from './sdk/service-graph';
 export type { ServiceGraph } from './sdk/service-graph';
 export type { ServiceMethods } from './sdk/service-methods';
@@ -19,9 +21,9 @@ export type { ServiceLifecycle } from './server/lifecycle';
 
 // IO types
 export { Image, isImage, decodeImage, encodeImage } from './sdk/image';
-export type { ImageOptions, ImageFormat } from './sdk/image';
+export type { ImageOptions, ImageFormat, ImageInput } from './sdk/image';
 export { Tensor, isTensor } from './sdk/tensor';
-export type { TensorOptions } from './sdk/tensor';
+export type { TensorOptions, TensorInput } from './sdk/tensor';
 export { DTYPES } from './sdk/dtype';
 export type { DType, TypedArrayOf } from './sdk/dtype';
 
@@ -36,6 +38,7 @@ export { loadServiceTarget } from './runtime/load-target';
 // Calling services
 export { createClient } from './client/create-client';
 export type { Client, ClientOptions } from './client/create-client';
+export type { ClientCallOptions } from './client/call-options';
 
 // Config files
 export { readBentofile, BentofileSchema } from './config/bentofile';

@@ -1,11 +1,16 @@
-import { createClient, decodeImage, RemoteError, ServiceServer, ServiceUnavailableError, type Image } from '@bento/core';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { createClient, decodeImage, RemoteError, ServiceServer, ServiceUnavailableError, TimeoutError, type Image } from '@bento/core';
 import { createClient as createClientOnly } from '@bento/core/client';
+import { Calls, holds } from './fixtures/calls';
 import { Describe } from './fixtures/describe';
 import { finishStartup, Startup } from './fixtures/startup';
 import { Toolbox } from './fixtures/toolbox';
 import { makeImage } from './helpers/images';
 import { memoryLogger } from './helpers/logger';
 import { serveForTest } from './helpers/server';
+import { until, unusedUrl } from './helpers/wait';
 
 type Running = Awaited<ReturnType<typeof serveForTest>>;
 
@@ -67,6 +72,12 @@ describe('createClient', () => {
     expect([(failed as RemoteError).status, (failed as RemoteError).code, (failed as RemoteError).message]).toEqual([500, 'internal_error', 'Internal server error']);
   });
 
+  it('takes what the schema accepts: a field with a default left out, an image as its encoded bytes', async () => {
+    const client = createClient<typeof Describe>(describeServer.url);
+    const png = await makeImage('png', 8, 5);
+    expect(await client.describe({ image: png, params: { prompt: 'a house' } })).toEqual({ width: 8, height: 5, prompt: 'a house' });
+  });
+
   it('has the service methods\' types (checked by tsc -p packages/tests)', () => {
     const client = createClient<typeof Describe>('http://127.0.0.1:1');
     const wrongCalls = () => {
@@ -94,6 +105,103 @@ describe('createClient', () => {
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).message).toContain(`Cannot reach ${url}/shout`);
     await expect(createClient<typeof Toolbox>(url).$ready(300)).rejects.toThrow(`Service at ${url} was not ready within 300 ms`);
+  });
+});
+
+describe('createClient never crashes its caller', () => {
+  it('leaves no unhandled rejection when the service never becomes ready; a call rejects with a 503', async () => {
+    // In a child process: an unhandled rejection would end it with code 1 and print the error.
+    const testsRoot = path.join(__dirname, '..');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/fixtures/unready-client.ts', await unusedUrl()], {
+      cwd: testsRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const error = JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(error).toMatchObject({ name: 'ServiceUnavailableError', status: 503, code: 'service_unavailable' });
+    expect(error.message).toMatch(/^Service at http:\/\/127\.0\.0\.1:\d+ was not ready within 200 ms \(ECONNREFUSED\)$/);
+  });
+
+  it('discovers the routes again after a discovery failed, once the server is up', async () => {
+    const url = await unusedUrl();
+    const client = createClient<typeof Calls>(url);
+    // Nothing listens yet: /docs.json cannot be read, and the call fails.
+    await expect(client.greet({ name: 'early' })).rejects.toThrow(ServiceUnavailableError);
+    const running = await serveForTest(Calls, { port: Number(new URL(url).port) });
+    try {
+      // /v1/greet is known only from /docs.json: a discovery kept from the failure would call /greet (404).
+      expect(await client.greet({ name: 'late' })).toBe('hello late!');
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe('per-call options', () => {
+  let calls: Running;
+  beforeAll(async () => {
+    calls = await serveForTest(Calls);
+  });
+  afterAll(() => calls.close());
+
+  it('sends per-call headers over the client\'s own', async () => {
+    const client = createClient<typeof Calls>(calls.url, { headers: { 'x-request-id': 'from-client' } });
+    await client.greet({ name: 'h' }, { headers: { 'x-request-id': 'from-call' } });
+    const line = calls.logs().find((entry) => entry.path === '/v1/greet' && entry.request_id === 'from-call');
+    expect(line).toMatchObject({ status: 200 });
+  });
+
+  it('rejects an aborted call with the abort reason and closes its request', async () => {
+    const client = createClient<typeof Calls>(calls.url);
+    const { started, aborted } = holds;
+    const controller = new AbortController();
+    const call = client.hold({ ms: 30_000 }, { signal: controller.signal });
+    await until(() => holds.started > started, 'the call to reach the service');
+    const reason = new Error('the user gave up');
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    // The service saw its request abandoned: the HTTP request was closed, not just forgotten.
+    await until(() => holds.aborted > aborted, 'the service to see the request abandoned');
+
+    // Aborted before it starts: no request at all.
+    const before = holds.started;
+    const early = new AbortController();
+    early.abort();
+    const error = await client.hold({ ms: 1 }, { signal: early.signal }).catch((e: unknown) => e);
+    expect(error).toBe(early.signal.reason);
+    expect((error as Error).name).toBe('AbortError');
+    expect(holds.started).toBe(before);
+  });
+
+  it('gives up after timeoutMs with a TimeoutError (504) and closes the request', async () => {
+    const client = createClient<typeof Calls>(calls.url, { timeoutMs: 60_000 });
+    const { aborted } = holds;
+    const error = await client.hold({ ms: 30_000 }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ status: 504, code: 'timeout', message: `No answer from ${calls.url}/hold within 300 ms` });
+    await until(() => holds.aborted > aborted, 'the service to see the request abandoned');
+    // The call's timeout replaced the client's, and a call within it answers.
+    expect(await client.hold({ ms: 1 }, { timeoutMs: 5000 })).toEqual({ held: 1, abandoned: false });
+  });
+
+  it('is not a thenable, and printing or serializing it makes no call', async () => {
+    const client = createClient<typeof Calls>(calls.url);
+    // Any request but the APIs' and discovery's (a call named toJSON would be a 404 on /toJSON).
+    const stray = () => calls.logs().filter((entry) => entry.msg === 'request' && !['/v1/greet', '/hold', '/docs.json'].includes(entry.path as string));
+    const label = `[Client ${calls.url}]`;
+    expect(JSON.stringify(client)).toBe(JSON.stringify({ $url: calls.url }));
+    expect([String(client), `${client}`, inspect(client)]).toEqual([label, label, label]);
+    const loose = client as unknown as Record<string, unknown>;
+    expect([loose.toJSON, loose.then, loose.valueOf]).toEqual([undefined, undefined, undefined]);
+    expect(await client).toBe(client);
+    // A call made after all that is answered; nothing else reached the service.
+    expect(await client.greet({ name: 'after' })).toBe('hello after!');
+    expect(stray()).toEqual([]);
   });
 });
 

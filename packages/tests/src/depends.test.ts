@@ -1,6 +1,8 @@
-import { buildServiceGraph } from '@bento/core';
+import { buildServiceGraph, createClient, TimeoutError } from '@bento/core';
+import { Forwarder, holds } from './fixtures/calls';
 import { Entry, Shared } from './fixtures/pipeline';
 import { postJson, serveForTest } from './helpers/server';
+import { until } from './helpers/wait';
 
 type Running = Awaited<ReturnType<typeof serveForTest>>;
 
@@ -28,5 +30,23 @@ describe('depends() with every dependency in-process', () => {
     const { status, json } = await postJson(`${running.url}/invalid`, { n: 0 });
     expect(status).toBe(400);
     expect(json).toMatchObject({ error: { code: 'validation_error', details: [{ path: 'times' }] } });
+  });
+});
+
+describe('depends() call options, in-process', () => {
+  let forwarder: Running;
+  beforeAll(async () => {
+    forwarder = await serveForTest(Forwarder);
+  });
+  afterAll(() => forwarder.close());
+
+  it("cancels the dependency's work with the request's signal when the request is abandoned", async () => {
+    const { started, aborted } = holds;
+    const client = createClient<typeof Forwarder>(forwarder.url);
+    const error = await client.forward({ ms: 30_000 }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    // The in-process Calls.hold got Forwarder's request signal as its ctx.signal.
+    await until(() => holds.aborted > aborted, 'Calls.hold to see its ctx.signal abort');
+    expect(holds.started).toBe(started + 1);
   });
 });

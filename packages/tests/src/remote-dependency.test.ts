@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createClient, RemoteError } from '@bento/core';
+import { createClient, RemoteError, TimeoutError } from '@bento/core';
+import { Calls, Forwarder, holds } from './fixtures/calls';
 import { Echo, Relay } from './fixtures/tensor-relay';
 import { postJson, serveForTest } from './helpers/server';
+import { until } from './helpers/wait';
 
 type Running = Awaited<ReturnType<typeof serveForTest>>;
 
@@ -81,5 +83,31 @@ describe('depends() on a service served by another server', () => {
     } finally {
       await orphan.close();
     }
+  });
+});
+
+describe('depends() call options, across servers', () => {
+  const token = randomBytes(16).toString('hex');
+  let calls: Running;
+  let forwarder: Running;
+  beforeAll(async () => {
+    calls = await serveForTest(Calls, { internalToken: token });
+    forwarder = await serveForTest(Forwarder, { internalToken: token, serviceMap: { Calls: calls.url } });
+  });
+  afterAll(async () => {
+    await forwarder?.close();
+    await calls?.close();
+  });
+
+  it('closes the internal request when the signal passed to the dependency call aborts', async () => {
+    const { started, aborted } = holds;
+    const client = createClient<typeof Forwarder>(forwarder.url);
+    const error = await client.forward({ ms: 30_000 }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    // Client gone → Forwarder's ctx.signal aborts → its call to Calls is closed → Calls sees it.
+    await until(() => holds.aborted > aborted, 'Calls.hold to see its request abandoned');
+    expect(holds.started).toBe(started + 1);
+    // The pool is still good for the next call.
+    expect(await client.forward({ ms: 1 })).toEqual({ held: 1, abandoned: false });
   });
 });

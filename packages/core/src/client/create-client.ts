@@ -1,18 +1,24 @@
 import { ERROR_SERVICE_HEADER, ServiceUnavailableError, type RemoteError } from '../errors';
+import { checkCallOptions, settleOrAbort } from '../sdk/call-options';
 import type { ServiceClass } from '../sdk/definition';
 import type { ServiceMethods } from '../sdk/service-methods';
+import { callDeadline, type ClientCallOptions } from './call-options';
+import { ReadinessGate } from './readiness';
 import { remoteErrorFrom } from './remote-error';
+import { RouteTable } from './route-discovery';
 import { decodeResponse, encodeRequest } from './wire-format';
 
 /**
- * A typed client of a service: one method per API with the same argument and result types as the
- * class, so a wrong argument is a compile error at the call site.
+ * A typed client of a service: one method per API, `(input, options?) => Promise<result>`. The
+ * input is what the API's schema accepts (see `ServiceMethods`), so a wrong argument is a compile
+ * error at the call site; `options` are `ClientCallOptions` (signal, headers, timeout). APIs named
+ * `then`, `toJSON`, `toString`, `toLocaleString` or `valueOf` cannot be called through a client.
  */
-export type Client<S extends ServiceClass> = ServiceMethods<S> & ClientControls;
+export type Client<S extends ServiceClass> = ServiceMethods<S, ClientCallOptions> & ClientControls;
 
 /** Methods every client has beside the service's APIs; `$`-prefixed so they cannot clash with an API. */
 export interface ClientControls {
-  /** Resolves once the service's /readyz answers 200; rejects after `timeoutMs`. */
+  /** Resolves once the service's /readyz answers 200; rejects with a 503 `ServiceUnavailableError` after `timeoutMs`. */
   $ready(timeoutMs?: number): Promise<void>;
   /** The base URL this client calls. */
   readonly $url: string;
@@ -20,7 +26,10 @@ export interface ClientControls {
 
 /** Options of `createClient`. */
 export interface ClientOptions {
-  /** Wait for /readyz before the first call (true: up to 30 s; a number: that many milliseconds). */
+  /**
+   * Make the first call wait for /readyz (true: up to 30 s; a number: that many milliseconds). If
+   * the service is not ready in time, that call rejects with a 503 `ServiceUnavailableError`.
+   */
   waitForReady?: boolean | number;
   /** Headers sent with every call (auth, tracing). */
   headers?: Record<string, string>;
@@ -28,41 +37,18 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const DEFAULT_READY_TIMEOUT_MS = 30_000;
+const ACCEPT = 'application/json, image/png, application/octet-stream';
 
-async function waitForReady(baseUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${baseUrl}/readyz`);
-      await response.arrayBuffer();
-      if (response.ok) return;
-      last = `status ${response.status}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await sleep(100);
-  }
-  throw new ServiceUnavailableError(`Service at ${baseUrl} was not ready within ${timeoutMs} ms (${last})`, { url: baseUrl });
-}
-
-/** Reads the API routes from the server's OpenAPI document (x-bento-method → path). */
-async function fetchRoutes(baseUrl: string): Promise<Map<string, string>> {
-  const routes = new Map<string, string>();
-  try {
-    const response = await fetch(`${baseUrl}/docs.json`);
-    if (!response.ok) return routes;
-    const document = (await response.json()) as { paths?: Record<string, { post?: { 'x-bento-method'?: string } }> };
-    for (const [route, item] of Object.entries(document.paths ?? {})) {
-      const method = item.post?.['x-bento-method'];
-      if (method) routes.set(method, route);
-    }
-  } catch {
-    // Older or non-Bento servers: fall back to /<method name>.
-  }
-  return routes;
-}
+/**
+ * Names a client never treats as an API, because JavaScript itself looks them up: `await`,
+ * `JSON.stringify`, string conversion. The client cannot know the API names before it asks the
+ * server, and calling the service for one of these would be a surprise (and, unawaited, a crash).
+ * APIs with these names are not callable through a client.
+ */
+const OBJECT_PROTOCOL_NAMES: ReadonlySet<string> = new Set(['then', 'toJSON', 'toString', 'toLocaleString', 'valueOf', 'constructor']);
+/** Node's `util.inspect` looks for this on the proxy's target (it does not go through the proxy). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 async function remoteErrorOf(response: Response, url: string): Promise<RemoteError> {
   const text = await response.text();
@@ -78,57 +64,65 @@ async function remoteErrorOf(response: Response, url: string): Promise<RemoteErr
 }
 
 /**
- * A typed HTTP client of a running service.
+ * A typed HTTP client of a running service. Creating one makes no request: readiness and the
+ * routes are asked for by the first call, and a failure reaches that call, never the process.
  *
  * @example
  * ```ts
  * const client = createClient<typeof Describe>('http://localhost:3000', { waitForReady: true });
- * const result = await client.describe({ image, params: { prompt: 'a house' } });
+ * const result = await client.describe({ image, params: { prompt: 'a house' } }, { timeoutMs: 10_000 });
  * ```
  */
 export function createClient<S extends ServiceClass>(url: string, options: ClientOptions = {}): Client<S> {
   const baseUrl = url.replace(/\/+$/, '');
-  let routes: Promise<Map<string, string>> | undefined;
-  let ready: Promise<void> | undefined =
-    options.waitForReady === undefined || options.waitForReady === false
-      ? undefined
-      : waitForReady(baseUrl, options.waitForReady === true ? 30_000 : options.waitForReady);
+  const readyTimeoutMs = options.waitForReady === true ? DEFAULT_READY_TIMEOUT_MS : options.waitForReady || undefined;
+  const readiness = new ReadinessGate(baseUrl, readyTimeoutMs);
+  const routes = new RouteTable(baseUrl);
 
-  const call = async (method: string, input: unknown): Promise<unknown> => {
-    if (ready) await ready;
-    routes ??= fetchRoutes(baseUrl);
-    const route = (await routes).get(method) ?? `/${method}`;
-    const target = baseUrl + route;
-    const { body, contentType } = await encodeRequest(input);
-    const headers: Record<string, string> = { accept: 'application/json, image/png, application/octet-stream', ...options.headers };
-    if (contentType) headers['content-type'] = contentType;
-    let response: Response;
+  const call = async (method: string, input: unknown, callOptions: ClientCallOptions = {}): Promise<unknown> => {
+    checkCallOptions(callOptions, `client.${method}()`);
+    const deadline = callDeadline(callOptions, options.timeoutMs);
+    const { signal } = deadline;
+    let target = `${baseUrl}/${method}`;
     try {
-      response = await fetch(target, {
-        method: 'POST',
-        body,
-        headers,
-        signal: options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined,
-      });
-    } catch (cause) {
-      const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
-      throw new ServiceUnavailableError(`Cannot reach ${target}: ${reason}`, { url: target }, cause);
+      signal?.throwIfAborted();
+      await readiness.passed(signal);
+      target = baseUrl + (await settleOrAbort(routes.routeOf(method), signal));
+      const { body, contentType } = await encodeRequest(input);
+      const headers: Record<string, string> = { accept: ACCEPT, ...options.headers, ...callOptions.headers };
+      if (contentType) headers['content-type'] = contentType;
+      let response: Response;
+      try {
+        response = await fetch(target, { method: 'POST', body, headers, signal });
+      } catch (cause) {
+        if (signal?.aborted) throw cause;
+        const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+        throw new ServiceUnavailableError(`Cannot reach ${target}: ${reason}`, { url: target }, cause);
+      }
+      // The signal also covers reading the body: a timeout mid-answer still ends the call.
+      if (!response.ok) throw await remoteErrorOf(response, target);
+      return await decodeResponse(response);
+    } catch (error) {
+      if (signal?.aborted) throw deadline.error(target);
+      throw error;
     }
-    if (!response.ok) throw await remoteErrorOf(response, target);
-    return decodeResponse(response);
   };
 
+  const describe = () => `[Client ${baseUrl}]`;
   const controls: ClientControls = {
-    $ready: (timeoutMs = 30_000) => (ready = waitForReady(baseUrl, timeoutMs)),
+    $ready: (timeoutMs = DEFAULT_READY_TIMEOUT_MS) => readiness.check(timeoutMs),
     $url: baseUrl,
   };
+  Object.defineProperty(controls, INSPECT, { value: describe });
+  const methods = new Map<string, (input?: unknown, options?: ClientCallOptions) => Promise<unknown>>();
   return new Proxy(controls, {
     get(target, property) {
-      if (typeof property !== 'string') return undefined;
-      if (property in target) return target[property as keyof ClientControls];
-      // A client is not a thenable: `await client` must not call a `then` API.
-      if (property === 'then') return undefined;
-      return (input: unknown) => call(property, input);
+      if (typeof property === 'symbol') return property === Symbol.toPrimitive || property === INSPECT ? describe : undefined;
+      if (Object.prototype.hasOwnProperty.call(target, property)) return target[property as keyof ClientControls];
+      if (OBJECT_PROTOCOL_NAMES.has(property)) return property === 'toString' ? describe : undefined;
+      let method = methods.get(property);
+      if (!method) methods.set(property, (method = (input, callOptions) => call(property, input, callOptions)));
+      return method;
     },
   }) as Client<S>;
 }

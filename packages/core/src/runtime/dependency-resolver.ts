@@ -1,4 +1,5 @@
 import { createClient } from '../client/create-client';
+import type { CallOptions } from '../sdk/call-options';
 import type { DependencyResolver, DependencyTarget } from '../sdk/depends';
 import { LocalServices } from './local-services';
 import { remoteTarget } from './remote-target';
@@ -6,8 +7,8 @@ import { readServiceMap, type ServiceMap } from './service-map';
 
 /** An external deployment (`depends({ url, on })`), called through its public HTTP API. */
 function publicApiTarget(url: string): DependencyTarget {
-  const client = createClient(url) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  return { call: (method, input) => client[method]!(input) };
+  const client = createClient(url) as unknown as Record<string, (input: unknown, options?: CallOptions) => Promise<unknown>>;
+  return { call: (method, input, options) => client[method]!(input, options) };
 }
 
 /**

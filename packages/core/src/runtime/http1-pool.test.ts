@@ -107,6 +107,28 @@ describe('Http1Pool', () => {
     pool.close();
   });
 
+  it('closes the connection and rejects with the reason when the signal aborts', async () => {
+    let closedByClient!: () => void;
+    const closed = new Promise<void>((resolve) => (closedByClient = resolve));
+    let requests = 0;
+    const { server, port } = await listen((req) => {
+      requests++;
+      req.socket.once('close', () => closedByClient()); // never answers
+    });
+    servers.push(server);
+    const pool = new Http1Pool({ host: '127.0.0.1', port }, 'x', 1024);
+    const controller = new AbortController();
+    const call = pool.post('/hold', { 'content-length': 0 }, [], 10_000, controller.signal);
+    while (requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reason = new Error('caller gone');
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    await closed;
+    await expect(pool.post('/hold', { 'content-length': 0 }, [], 10_000, AbortSignal.abort(reason))).rejects.toBe(reason);
+    expect(requests).toBe(1);
+    pool.close();
+  });
+
   it('fails cleanly when nothing listens', async () => {
     const pool = new Http1Pool({ socketPath: '/nonexistent/bento.sock' }, 'x', 1024);
     await expect(pool.post('/', { 'content-length': 0 }, [], 1000)).rejects.toMatchObject({ code: 'ENOENT' });

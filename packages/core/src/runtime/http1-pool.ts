@@ -135,14 +135,20 @@ export class Http1Pool {
     private readonly maxBodyBytes: number,
   ) {}
 
-  /** Sends one POST and resolves with the complete response. Retries once on a stale idle connection. */
-  async post(path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number): Promise<Http1Response> {
+  /**
+   * Sends one POST and resolves with the complete response. Retries once on a stale idle connection.
+   * Aborting `signal` closes the connection (the server sees the client go away) and rejects.
+   */
+  async post(path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
+    signal?.throwIfAborted();
     const reused = this.idle.pop();
     try {
-      return await this.exchange(reused ?? this.open(), path, headers, chunks, timeoutMs);
+      return await this.exchange(reused ?? this.open(), path, headers, chunks, timeoutMs, signal);
     } catch (error) {
       // A kept-alive connection the server closed meanwhile fails before any byte comes back.
-      if (reused && (error as { staleConnection?: boolean }).staleConnection) return this.exchange(this.open(), path, headers, chunks, timeoutMs);
+      if (reused && !signal?.aborted && (error as { staleConnection?: boolean }).staleConnection) {
+        return this.exchange(this.open(), path, headers, chunks, timeoutMs, signal);
+      }
       throw error;
     }
   }
@@ -159,21 +165,33 @@ export class Http1Pool {
     return connection;
   }
 
-  private exchange(connection: Connection, path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number): Promise<Http1Response> {
+  private exchange(connection: Connection, path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
+      const settled = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
       const timer = setTimeout(() => {
+        settled();
         connection.socket.destroy();
         reject(Object.assign(new Error(`no response within ${timeoutMs} ms`), { timedOut: true }));
       }, timeoutMs);
+      // Settles first, so the 'close' the destroy causes finds the request already failed.
+      const onAbort = () => {
+        settled();
+        reject(signal!.reason);
+        connection.socket.destroy();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       let head = `POST ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
       for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
       connection.send(head + '\r\n', chunks, {
         resolve(response) {
-          clearTimeout(timer);
+          settled();
           resolve(response);
         },
         reject(error) {
-          clearTimeout(timer);
+          settled();
           reject(error);
         },
       });

@@ -82,12 +82,12 @@ export class LocalServices {
     );
     const invalid = (method: string) => (error: ZodError) => invalidInputError(error, `input for ${definition.name}.${method}`);
     return {
-      call: async (method, input) => {
+      call: async (method, input, options) => {
         const found = apis.get(method);
         if (!found) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
         const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
         const instance = await this.start(service);
-        const ctx: ApiContext = { requestId: randomUUID(), signal: NEVER_ABORTED, headers: {} };
+        const ctx: ApiContext = { requestId: randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {} };
         return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);
       },
     };

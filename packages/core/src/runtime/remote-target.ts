@@ -31,14 +31,15 @@ export function remoteTarget(spec: DependencySpec, address: string, token: strin
   // Capped at the longest timer Node runs (a longer one fires after 1 ms).
   const timeoutMs = Math.min(getServiceDefinition(spec.service).options.traffic.timeout * 1000 + TIMEOUT_GRACE_MS, MAX_TIMER_MS);
   return {
-    async call(method, input) {
+    async call(method, input, options) {
       const encoded = encodeFrames({ input });
       const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_CONTENT_TYPE };
       if (token) headers[INTERNAL_TOKEN_HEADER] = token;
       let response: Http1Response;
       try {
-        response = await pool.post(INTERNAL_ROUTE_PREFIX + method, headers, encoded.chunks, timeoutMs);
+        response = await pool.post(INTERNAL_ROUTE_PREFIX + method, headers, encoded.chunks, timeoutMs, options?.signal);
       } catch (cause) {
+        if (options?.signal?.aborted) throw options.signal.reason;
         if ((cause as { timedOut?: boolean }).timedOut) {
           throw new TimeoutError(`Service ${spec.name} did not answer ${method} within ${timeoutMs / 1000}s`, { service: spec.name });
         }

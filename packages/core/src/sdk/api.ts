@@ -1,5 +1,7 @@
 import { ConfigError } from '../errors';
-import { API_OPTIONS, type ApiOptions } from './definition';
+import type { ApiContext } from '../server/api-handler';
+import type { ApiInput } from './api-input';
+import { API_OPTIONS, type ApiOptions, type Schema } from './definition';
 
 const ROUTE_PATTERN = /^\/[A-Za-z0-9_\-./]*$/;
 
@@ -24,16 +26,42 @@ function checkApiOptions(options: ApiOptions, method: string): void {
 }
 
 /**
+ * The methods `@api` accepts for an input schema `I`: the first parameter takes what the server
+ * hands it after parsing (`z.output<I>`; without a schema, anything), the second the call's
+ * `ApiContext`. A method whose parameter disagrees with the schema is then a compile error at the
+ * decorator, not a surprise at run time.
+ */
+export type ApiMethod<I extends Schema | undefined> = (
+  // `never` where there may be no schema: every parameter type accepts it, so any method fits.
+  // Not distributive: options typed `ApiOptions` (input `Schema | undefined`) check nothing.
+  input: [I] extends [Schema] ? ApiInput<I> : never,
+  ctx: ApiContext,
+) => unknown;
+
+/**
+ * What `@api(...)` returns: a method decorator for TypeScript 5 standard decorators and for the
+ * legacy `experimentalDecorators`, typed in both so the schema check works with either tsconfig.
+ */
+export interface ApiDecorator<I extends Schema | undefined> {
+  <This, M extends ApiMethod<I>>(method: M, context: ClassMethodDecoratorContext<This, M>): void;
+  <M extends ApiMethod<I>>(prototype: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void;
+}
+
+/**
  * Marks a method of a service class as an HTTP API. The method takes one object argument, which is
- * validated against `input` before the method runs.
+ * validated against `input` before the method runs; the method's parameter type must accept what
+ * `input` parses to. Type the parameter `ApiInput<typeof schema>` so that clients and `depends()`
+ * callers may leave out fields that have defaults.
  *
  * @example
  * ```ts
- * @api({ input: z.object({ text: z.string() }) })
- * async shout({ text }: { text: string }) { return { text: text.toUpperCase() }; }
+ * const Shout = z.object({ text: z.string(), times: z.number().default(1) });
+ *
+ * @api({ input: Shout })
+ * async shout({ text, times }: ApiInput<typeof Shout>) { return { text: text.toUpperCase().repeat(times) }; }
  * ```
  */
-export function api(options: ApiOptions = {}) {
+export function api<I extends Schema | undefined = undefined>(options: ApiOptions<I> = {}): ApiDecorator<I> {
   // Accepts both TypeScript 5 standard decorators (value, context) and legacy
   // `experimentalDecorators` (prototype, key, descriptor), so a user's tsconfig does not matter.
   return function apiDecorator(target: unknown, contextOrKey: unknown, descriptor?: PropertyDescriptor): void {

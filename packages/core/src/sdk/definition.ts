@@ -9,10 +9,13 @@ export const API_OPTIONS = Symbol.for('bento.api.options');
 /** Anything that can be a schema: a zod type. */
 export type Schema = z.ZodType;
 
-/** Options of `@api(...)`. */
-export interface ApiOptions {
+/**
+ * Options of `@api(...)`. `I` is the type of the input schema, so that `@api` can check the
+ * method's parameter against it.
+ */
+export interface ApiOptions<I extends Schema | undefined = Schema | undefined> {
   /** Schema of the method's one argument. Without it the body is passed through unchecked. */
-  input?: Schema;
+  input?: I;
   /** Schema the result is checked against before it is sent (a mismatch is a 500: a bug in the service). */
   output?: Schema;
   /** HTTP route, default `/<method name>`. */

@@ -1,3 +1,4 @@
+import { checkCallOptions, settleOrAbort, type CallOptions } from './call-options';
 import { describeValue, getServiceDefinition, isServiceClass, type ServiceClass } from './definition';
 import type { ServiceMethods } from './service-methods';
 
@@ -8,12 +9,16 @@ export interface DependencySpec {
   readonly url?: string;
 }
 
-/** A dependency as its user sees it: the service's API methods, typed as the class declares them. */
-export type Dependency<S extends ServiceClass> = ServiceMethods<S>;
+/**
+ * A dependency as its user sees it: the service's API methods, typed as the class declares them
+ * (see `ServiceMethods`), each taking optional `CallOptions` (an abort signal) after its input.
+ */
+export type Dependency<S extends ServiceClass> = ServiceMethods<S, CallOptions>;
 
 /** Calls a dependency's method, wherever it runs. Provided by the runtime (see runtime/dependency-resolver.ts). */
 export interface DependencyTarget {
-  call(method: string, input: unknown): Promise<unknown>;
+  /** `options.signal`, when given, should cancel the call's work; the proxy rejects on abort regardless. */
+  call(method: string, input: unknown, options?: CallOptions): Promise<unknown>;
 }
 
 export type DependencyResolver = (spec: DependencySpec) => DependencyTarget;
@@ -73,17 +78,24 @@ function specOf(target: unknown): DependencySpec {
   throw new TypeError(`Expected a service class (decorated with @service()) or { url, on: ServiceClass } for depends() but received ${what}`);
 }
 
+/** Node's `util.inspect` looks for this on the proxy's target (it does not go through the proxy). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /**
  * Declares that a service calls another one. Use it as a class field; call the field's methods as
  * if the other service were a local object. Where the other service runs (same process, another
  * process, another host) is the runtime's business: the calling code does not change.
+ *
+ * The field has the other service's API methods and nothing else: any other property is
+ * `undefined`, so serializing, printing or awaiting the field never makes a call. Each method takes
+ * optional `CallOptions` after its input (`{ signal }`).
  *
  * @example
  * ```ts
  * @service()
  * class ControlNet {
  *   sdxl = depends(SDXLControlNetService);
- *   @api() async generate(input: Input) { return this.sdxl.generate({ ...input }); }
+ *   @api() async generate(input: Input, ctx: ApiContext) { return this.sdxl.generate({ ...input }, { signal: ctx.signal }); }
  * }
  * // or an existing deployment: depends({ url: 'http://sdxl.internal:3000', on: SDXLControlNetService })
  * ```
@@ -98,18 +110,32 @@ export function depends<S extends ServiceClass>(target: S | { url: string; on: S
     if (!resolver) throw new Error(`No runtime to reach dependency ${spec.name}: serve the service with bento serve or serve()`);
     return (resolved = resolver(spec));
   };
-  return new Proxy(Object.create(null) as object, {
+  const methods = new Map<string, (input?: unknown, options?: CallOptions) => Promise<unknown>>();
+  for (const { method } of getServiceDefinition(spec.service).apis) {
+    // Not a thenable, even with an API named `then`: `await this.dep` must not make a call.
+    if (method === 'then') continue;
+    methods.set(method, (input, options) => {
+      try {
+        checkCallOptions(options, `${spec.name}.${method}()`);
+        options?.signal?.throwIfAborted();
+        return settleOrAbort(resolve().call(method, input, options), options?.signal);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    });
+  }
+  const label = `[Dependency ${spec.name}]`;
+  const describe = () => label;
+  const shell = Object.create(null) as object;
+  Object.defineProperty(shell, INSPECT, { value: describe });
+  return new Proxy(shell, {
     get(_target, property) {
       if (property === DEPENDENCY_SPEC) return spec;
-      // Not a thenable: `await this.dep` must not call a `then` API.
-      if (typeof property !== 'string' || property === 'then') return undefined;
-      return (input?: unknown) => {
-        try {
-          return resolve().call(property, input);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      };
+      if (typeof property === 'string') return methods.get(property) ?? (property === 'toString' ? describe : undefined);
+      return property === Symbol.toPrimitive || property === INSPECT ? describe : undefined;
+    },
+    has(_target, property) {
+      return typeof property === 'string' && methods.has(property);
     },
   }) as Dependency<S>;
 }

@@ -13,6 +13,12 @@ export interface Image {
   channels: number;
 }
 
+/**
+ * What an `Image()` field accepts from a caller: a decoded `Image`, the bytes of an encoded one
+ * (PNG, JPEG, WebP…, e.g. `await readFile('photo.png')`), or a base64 string or data URL.
+ */
+export type ImageInput = Image | Uint8Array | string;
+
 /** Options of `Image()`. */
 export interface ImageOptions {
   /** Convert every input to this many channels (1 gray, 3 RGB, 4 RGBA); default: keep the source's. */
@@ -128,7 +134,8 @@ async function toImage(value: unknown, options: ImageOptions, ctx: z.RefinementC
  * async edges({ image }: { image: Image }) { ... }
  * ```
  */
-export function Image(options: ImageOptions = {}): z.ZodType<Image, unknown> {
+export function Image(options: ImageOptions = {}): z.ZodType<Image, ImageInput> {
   const schema = z.unknown().transform((value, ctx) => toImage(value, options, ctx));
-  return markIoKind(schema, { kind: 'image' }) as unknown as z.ZodType<Image, unknown>;
+  // The runtime accepts anything and says what was wrong; the declared input is what callers may send.
+  return markIoKind(schema, { kind: 'image' }) as unknown as z.ZodType<Image, ImageInput>;
 }

@@ -1,4 +1,6 @@
 import type { ServiceLifecycle } from '../server/lifecycle';
+import type { CallerInput } from './api-input';
+import type { CallOptions } from './call-options';
 import type { ServiceClass } from './definition';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -10,13 +12,27 @@ export type ApiMethodNames<T> = {
   string;
 
 /**
- * The methods of a service as another party calls them: the same argument and result types as the
- * class, always async. Used by `createClient` and by `depends()`, so a call through either is
- * type-checked exactly like a local call.
+ * One method as a caller sees it: the argument a caller passes (see `CallerInput`), then optional
+ * per-call options `O`; the result the method's, always async. A method that takes no input gives
+ * one whose input may be left out (not one of type unknown), and so does an optional parameter.
  */
-export type ServiceMethods<S extends ServiceClass> = {
-  // A method that takes no input gives a method that takes none (not one of type unknown).
-  [K in ApiMethodNames<InstanceType<S>>]: InstanceType<S>[K] extends (...args: infer A) => infer R
-    ? A extends [] ? () => Promise<Awaited<R>> : (input: A[0]) => Promise<Awaited<R>>
-    : never;
+export type RemoteMethod<M, O> = M extends (...args: infer A) => infer R
+  ? A extends []
+    ? (input?: undefined, options?: O) => Promise<Awaited<R>>
+    : undefined extends A[0]
+      ? (input?: CallerInput<A[0]>, options?: O) => Promise<Awaited<R>>
+      : (input: CallerInput<A[0]>, options?: O) => Promise<Awaited<R>>
+  : never;
+
+/**
+ * The methods of a service as another party calls them, each with per-call options `O`. Used by
+ * `createClient` and by `depends()`, so a call through either is type-checked like a local one.
+ *
+ * Input types come from the method's first parameter. TypeScript does not let `@api` change the
+ * type of the method it decorates, so the parameter is where the schema can be found: typed
+ * `ApiInput<typeof schema>`, callers pass `z.input` of the schema (fields with defaults optional);
+ * typed any other way, callers pass exactly that type. Results are the method's results, awaited.
+ */
+export type ServiceMethods<S extends ServiceClass, O = CallOptions> = {
+  [K in ApiMethodNames<InstanceType<S>>]: RemoteMethod<InstanceType<S>[K], O>;
 };

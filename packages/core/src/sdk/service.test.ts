@@ -225,6 +225,20 @@ describe('@api options', () => {
       void R;
     }).toThrow('@api() can only decorate instance methods, not x');
   });
+
+  it('also takes the legacy experimentalDecorators call shape (prototype, key, descriptor)', () => {
+    class Legacy {
+      async add({ a }: { a: number }) {
+        return a + 1;
+      }
+    }
+    // What TypeScript emits for `@api(...)` under experimentalDecorators.
+    const descriptor = Object.getOwnPropertyDescriptor(Legacy.prototype, 'add')!;
+    api({ input: z.object({ a: z.number() }), route: '/plus' })(Legacy.prototype, 'add', descriptor);
+    service({ name: 'Legacy' })(Legacy);
+    expect(getServiceDefinition(Legacy).apis).toEqual([expect.objectContaining({ method: 'add', name: 'add', route: '/plus' })]);
+    expect(() => api()(Legacy.prototype, 'missing', {})).toThrow('@api() on missing: expected a method');
+  });
 });
 
 describe('getServiceDefinition', () => {

@@ -11,6 +11,21 @@ export interface Tensor<D extends DType = DType> {
   data: TypedArrayOf<D>;
 }
 
+/** One element of a tensor given as nested arrays (int64 elements may be strings or bigints). */
+export type TensorElement = number | bigint | boolean | string;
+/** Nested arrays of elements, one level per dimension. */
+export type NestedArray = readonly (TensorElement | NestedArray)[];
+
+/**
+ * What a `Tensor({ dtype })` field accepts from a caller: a `Tensor`, a flat TypedArray of the
+ * dtype (shaped by the schema's shape), nested arrays, or `{ dtype?, shape?, data }` with nested data.
+ */
+export type TensorInput<D extends DType = DType> =
+  | Tensor<D>
+  | TypedArrayOf<D>
+  | NestedArray
+  | { dtype?: D; shape?: readonly number[]; data: NestedArray };
+
 /** Options of `Tensor()`: the dtype, and the shape with `-1` for a dimension of any size. */
 export interface TensorOptions<D extends DType> {
   dtype: D;
@@ -108,7 +123,7 @@ function toTensor<D extends DType>(value: unknown, options: TensorOptions<D>, ct
  * async norm({ x }: { x: Tensor<'float32'> }) { ... }
  * ```
  */
-export function Tensor<D extends DType>(options: TensorOptions<D>): z.ZodType<Tensor<D>, unknown> {
+export function Tensor<D extends DType>(options: TensorOptions<D>): z.ZodType<Tensor<D>, TensorInput<D>> {
   if (!isDType(options?.dtype)) {
     throw new TypeError(`Expected a dtype (one of ${Object.keys(DTYPES).join(', ')}) for Tensor() but received ${String(options?.dtype)}`);
   }
@@ -116,5 +131,6 @@ export function Tensor<D extends DType>(options: TensorOptions<D>): z.ZodType<Te
     throw new TypeError(`Expected a shape of integers (-1 for any size) for Tensor() but received [${options.shape.join(', ')}]`);
   }
   const schema = z.unknown().transform((value, ctx) => toTensor(value, options, ctx));
-  return markIoKind(schema, { kind: 'tensor', dtype: options.dtype, shape: options.shape }) as unknown as z.ZodType<Tensor<D>, unknown>;
+  // The runtime accepts anything and says what was wrong; the declared input is what callers may send.
+  return markIoKind(schema, { kind: 'tensor', dtype: options.dtype, shape: options.shape }) as unknown as z.ZodType<Tensor<D>, TensorInput<D>>;
 }
