@@ -1,6 +1,6 @@
 // The sample service of the README: describes an uploaded image. It stands in for the ControlNet
 // app until that lands, and is what `nx serve describe` runs.
-import { api, Image, service } from '@bento/core';
+import { api, Image, service, type ApiInput } from '@bento/core';
 import { z } from 'zod';
 
 const Params = z.object({
@@ -8,10 +8,12 @@ const Params = z.object({
   num_inference_steps: z.number().int().min(1).max(100).default(25),
 });
 
+const DescribeInput = z.object({ image: Image(), params: Params });
+
 @service({ name: 'Describe', resources: { cpu: '1' }, traffic: { timeout: 30, max_concurrency: 8 } })
 export class Describe {
-  @api({ input: z.object({ image: Image(), params: Params }), doc: 'Size of the image and the prompt it came with' })
-  async describe({ image, params }: { image: Image; params: z.infer<typeof Params> }) {
+  @api({ input: DescribeInput, doc: 'Size of the image and the prompt it came with' })
+  async describe({ image, params }: ApiInput<typeof DescribeInput>) {
     return { width: image.width, height: image.height, channels: image.channels, prompt: params.prompt, steps: params.num_inference_steps };
   }
 

@@ -1,6 +1,6 @@
-// Type-checks the TypeScript examples of README.md and docs/*.md against the sources of
+// Type-checks the TypeScript examples of README.md, packages/core/README.md and docs/*.md against the sources of
 // @bento/core, so an example that stops compiling fails `npm run typecheck` (and CI).
-// Usage: node tools/examples/check-examples.mjs [file.md ...]   (default: README.md docs/*.md)
+// Usage: node tools/examples/check-examples.mjs [file.md ...]   (default: README.md packages/core/README.md docs/*.md)
 //
 // Each document's blocks (see extract-examples.mjs) are written as modules of their own to a
 // directory under node_modules/.cache, inside the workspace so that `zod` resolves (one per run,
@@ -17,7 +17,7 @@ const outDir = path.join(root, `node_modules/.cache/bento-examples-${process.pid
 
 const documents = process.argv.length > 2
   ? process.argv.slice(2).map((file) => path.resolve(file))
-  : [path.join(root, 'README.md'), ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(root, 'docs', f))];
+  : [path.join(root, 'README.md'), path.join(root, 'packages/core/README.md'), ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(root, 'docs', f))];
 
 process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
 /** Generated file → where its first line is in the Markdown. */
