@@ -2,14 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { npmEnv } from './helpers/cli';
 
 const WORKSPACE = path.join(__dirname, '../../..');
-
-/** The environment without the npm_* variables of the npm run that started Jest (they point at the workspace). */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-  return { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
-}
 
 /** What a fresh clone of the working tree holds: tracked files and untracked ones git does not ignore. */
 function cloneWorkingTree(into: string): void {
@@ -36,7 +31,7 @@ describe('the bento command in a fresh clone of the workspace', () => {
   afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
   it('is linked by npm ci before anything is built, says how to build, and runs the CLI once built', () => {
-    const env = cleanEnv();
+    const env = { ...npmEnv(), ONNXRUNTIME_NODE_INSTALL: 'skip' };
     // Scripts off: the native addon's build is not what this is about, and takes a while.
     execFileSync('npm', ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: clone, env, stdio: 'pipe', timeout: 300_000 });
     expect(lstatSync(path.join(clone, 'node_modules/.bin/bento')).isSymbolicLink()).toBe(true);

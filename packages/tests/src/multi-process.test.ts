@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BENTO_BIN, killStragglers, runBento, type Cli } from './helpers/cli';
+import { BENTO_BIN, isRunning, killStragglers, runBento, type Cli } from './helpers/cli';
 import { postJson } from './helpers/server';
 
 /** Waits for the supervisor's `service graph ready` line and returns it. */
@@ -15,14 +15,6 @@ async function graphReady(cli: Cli, timeoutMs = 60_000): Promise<{ url: string; 
   throw new Error(`no "service graph ready" line; stdout:\n${cli.stdout()}\nstderr:\n${cli.stderr()}`);
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function eventually<T>(attempt: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

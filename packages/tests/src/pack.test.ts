@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { killStragglers, listeningUrl, runBento, signal } from './helpers/cli';
+import { killStragglers, listeningUrl, npmEnv, runBento, signal } from './helpers/cli';
 import { makeImage } from './helpers/images';
 
 const CORE = path.join(__dirname, '../../core');
@@ -20,11 +20,6 @@ export class Describe {
 }
 `;
 
-/** The environment without the npm_* variables of the npm run that started Jest (they point at the workspace). */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-}
-
 describe('the packed @bento/core in a fresh project', () => {
   let dir: string;
   beforeAll(() => {
@@ -35,7 +30,7 @@ describe('the packed @bento/core in a fresh project', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('installs, and `npx bento serve` serves a service file', async () => {
-    const env = cleanEnv();
+    const env = npmEnv();
     const run = (args: string[]) => execFileSync('npm', args, { cwd: dir, env, stdio: 'pipe', timeout: 240_000 }).toString();
     run(['pack', CORE, '--pack-destination', dir, '--silent']);
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;

@@ -1,19 +1,10 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { StartupError } from '@bento/core';
 import { Front, lifecycleEvents, NeedsBroken } from './fixtures/startup-graph';
 import { BENTO_BIN, killStragglers, runBento } from './helpers/cli';
 import { postJson, serveForTest } from './helpers/server';
-
-/** A TCP port of 127.0.0.1 that nothing listens on now. */
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { unusedUrl, until } from './helpers/wait';
 
 describe('startup of in-process dependencies', () => {
   beforeEach(() => {
@@ -30,12 +21,12 @@ describe('startup of in-process dependencies', () => {
   });
 
   it('fails serve() with the failed dependency named, stops what started, and leaves nothing listening', async () => {
-    const port = await unusedPort();
-    const started = serveForTest(NeedsBroken, { port });
+    const url = await unusedUrl();
+    const started = serveForTest(NeedsBroken, { port: Number(new URL(url).port) });
     await expect(started).rejects.toThrow(StartupError);
     await expect(started).rejects.toThrow('Service Broken failed to start: no model at models/sdxl');
     expect(lifecycleEvents).toEqual(['Weights up', 'Weights down']);
-    await expect(fetch(`http://127.0.0.1:${port}/livez`)).rejects.toThrow();
+    await expect(fetch(`${url}/livez`)).rejects.toThrow();
   });
 });
 
@@ -105,15 +96,9 @@ describe('bento serve when a service cannot start', () => {
   });
 });
 
-async function waitForLine(output: () => string, text: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const line = output()
-      .split('\n')
-      .find((l) => l.includes(text));
-    if (line) return line;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no line with ${JSON.stringify(text)} in:\n${output()}`);
+/** The first line of `output` that holds `text`, once there is one. */
+async function waitForLine(output: () => string, text: string): Promise<string> {
+  const find = () => output().split('\n').find((line) => line.includes(text));
+  await until(() => find() !== undefined, `a line with ${JSON.stringify(text)}`, 30_000);
+  return find()!;
 }
-

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { BENTO_BIN, killStragglers, runBento, type Cli } from './helpers/cli';
+import { BENTO_BIN, isRunning, killStragglers, runBento, type Cli } from './helpers/cli';
 import { find, parsePrometheus, promtoolCheck } from './helpers/prometheus';
 
 interface LogEntry {
@@ -74,14 +74,6 @@ function once(
   });
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A pool of two workers straight from the built worker-pool module, for what the CLI cannot show

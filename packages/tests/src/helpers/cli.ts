@@ -72,3 +72,21 @@ export async function listeningUrl(cli: Cli, timeoutMs = 30_000): Promise<string
   }
   throw new Error(`bento serve did not log "listening" (exit ${cli.child.exitCode})\nstdout: ${cli.stdout()}\nstderr: ${cli.stderr()}`);
 }
+
+/** Whether a process with this pid still exists. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The environment for running npm/npx in another folder: without the npm_* variables of the npm
+ * run that started Jest (they point at the workspace).
+ */
+export function npmEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+}
