@@ -16,16 +16,16 @@ export type { ServiceMethods } from './sdk/service-methods';
 export type { ApiOptions, ApiDefinition, ServiceDefinition, ServiceClass } from './sdk/definition';
 export { isServiceClass, getServiceDefinition } from './sdk/definition';
 export type { ServiceOptions, ResolvedServiceOptions } from './config/service-options';
-export type { ApiContext } from './server/api-handler';
-export type { ServiceLifecycle } from './server/lifecycle';
+export type { ApiContext } from './sdk/api-context';
+export type { ServiceLifecycle } from './sdk/lifecycle';
 
 // IO types
 export { Image, isImage, decodeImage, encodeImage } from './sdk/image';
 export type { ImageOptions, ImageFormat, ImageInput } from './sdk/image';
 export { Tensor, isTensor } from './sdk/tensor';
 export type { TensorOptions, TensorInput } from './sdk/tensor';
-export { DTYPES } from './sdk/dtype';
-export type { DType, TypedArrayOf } from './sdk/dtype';
+export { DTYPES } from './wire/dtype';
+export type { DType, TypedArrayOf } from './wire/dtype';
 
 // Serving
 export { serve } from './runtime/serve';

@@ -83,12 +83,14 @@ function once(
 const POOL_DRIVER = `
 const cluster = require('node:cluster');
 const { runWorkerPool } = require(process.env.WORKER_POOL_MODULE);
-const log = (entry) => process.stdout.write(JSON.stringify(entry) + '\\n');
+const { RuntimeLog } = require(process.env.RUNTIME_LOG_MODULE);
+const logger = new RuntimeLog().logger('Pool');
 if (cluster.isPrimary) {
-  const pool = runWorkerPool(2, 'Pool', log, { graceMs: Number(process.env.GRACE_MS) });
-  cluster.on('fork', (worker) => log({ msg: 'forked', pid: worker.process.pid }));
-  // Registered after the pool's own listener: runs right after the crash scheduled its restart.
-  if (process.env.STOP_ON_CRASH) cluster.on('exit', () => pool.stop());
+  cluster.on('fork', (worker) => logger.info({ pid: worker.process.pid }, 'forked'));
+  runWorkerPool(2, 'Pool', logger, { graceMs: Number(process.env.GRACE_MS) }).then((pool) => {
+    // Registered after the pool's own listener: runs right after the crash scheduled its restart.
+    if (process.env.STOP_ON_CRASH) cluster.on('exit', () => pool.stop());
+  });
 } else {
   if (process.env.ON_SIGTERM === 'ignore') process.on('SIGTERM', () => {});
   else process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1000));
@@ -98,11 +100,13 @@ if (cluster.isPrimary) {
 
 /** Starts the pool driver (in a process group of its own, so that stragglers die with it). */
 function runPoolDriver(dir: string, env: Record<string, string>): Cli {
-  const WORKER_POOL_MODULE = path.join(path.dirname(BENTO_BIN), 'worker-pool.js');
+  const runtime = path.join(path.dirname(BENTO_BIN), '../runtime');
+  const WORKER_POOL_MODULE = path.join(runtime, 'worker-pool.js');
+  const RUNTIME_LOG_MODULE = path.join(runtime, 'runtime-log.js');
   return runBento([path.join(dir, 'pool-driver.js')], {
     cwd: dir,
     command: process.execPath,
-    env: { WORKER_POOL_MODULE, ...env },
+    env: { WORKER_POOL_MODULE, RUNTIME_LOG_MODULE, ...env },
   });
 }
 

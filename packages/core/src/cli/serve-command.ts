@@ -6,10 +6,10 @@ import { buildServiceGraph } from '../sdk/service-graph';
 import { loadServiceTarget } from '../runtime/load-target';
 import { serve, type RunningService, type ServeOptions } from '../runtime/serve';
 import { DEFAULT_READY_TIMEOUT_MS, Supervisor } from '../runtime/supervisor';
-import { removeStaleSocket } from '../server/stale-socket';
 import { parsePort, parseSeconds, parseSize } from './parse-size';
-import { reportWorkerReady } from './pool-worker';
-import { runWorkerPool, workerCount } from './worker-pool';
+import { reportWorkerReady } from '../runtime/pool-worker';
+import { RuntimeLog } from '../runtime/runtime-log';
+import { runWorkerPool, workerCount } from '../runtime/worker-pool';
 
 function asArgument<T>(parse: (text: string) => T) {
   return (text: string): T => {
@@ -65,7 +65,7 @@ async function serveUntilStopped(service: ServiceClass, options: ServeOptions): 
     () => running?.close() ?? Promise.resolve(),
     (reason) => {
       if (running) running.server.logger.info(reason);
-      else process.stdout.write(JSON.stringify({ level: 'info', service: getServiceDefinition(service).name, time: new Date().toISOString(), msg: `${reason.split(':')[0]} during startup: exiting before the service was ready` }) + '\n');
+      else new RuntimeLog().logger(getServiceDefinition(service).name).info(`${reason.split(':')[0]} during startup: exiting before the service was ready`);
     },
   );
   running = await serve(service, options);
@@ -94,9 +94,7 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
     const { name, options } = getServiceDefinition(chosen);
     const workers = workerCount(options);
     if (workers > 1 && cluster.isPrimary) {
-      // Once, here: the workers share the socket the primary binds, so none of them may judge it stale.
-      if (flags.socket) await removeStaleSocket(flags.socket);
-      runWorkerPool(workers, name, (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n'));
+      await runWorkerPool(workers, name, new RuntimeLog().logger(name), { socket: flags.socket });
       return;
     }
     // The entry's port is the public one: other services' internal calls go to their own listeners.
@@ -118,10 +116,11 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
     ...(flags.maxJsonSize ? ['--max-json-size', String(flags.maxJsonSize)] : []),
     ...(flags.exposeInternal ? ['--expose-internal'] : []),
   ];
-  const supervisor = new Supervisor(graph, { target, port: flags.port, host: flags.host, tcp: flags.tcp, childArgs, readyTimeoutMs: flags.readyTimeout * 1000 });
-  onShutdownSignals(() => supervisor.stop(), (msg) => process.stdout.write(JSON.stringify({ level: 'info', service: 'bento', time: new Date().toISOString(), msg }) + '\n'));
+  const log = new RuntimeLog();
+  const supervisor = new Supervisor(graph, { target, port: flags.port, host: flags.host, tcp: flags.tcp, childArgs, readyTimeoutMs: flags.readyTimeout * 1000, log });
+  onShutdownSignals(() => supervisor.stop(), (msg) => log.logger().info(msg));
   const url = await supervisor.start();
-  process.stdout.write(JSON.stringify({ level: 'info', service: 'bento', time: new Date().toISOString(), url, pids: supervisor.pids(), msg: 'service graph ready' }) + '\n');
+  log.logger().info({ url, pids: supervisor.pids() }, 'service graph ready');
 }
 
 /** `bento serve [target]`: serves a service and its dependencies until SIGTERM/SIGINT. */

@@ -1,12 +1,12 @@
 import { ERROR_SERVICE_HEADER, ServiceUnavailableError, type RemoteError } from '../errors';
-import { checkCallOptions, settleOrAbort } from '../sdk/call-options';
+import { checkCallOptions, settleOrAbort } from '../wire/call-signal';
 import type { ServiceClass } from '../sdk/definition';
 import type { ServiceMethods } from '../sdk/service-methods';
 import { callDeadline, type ClientCallOptions } from './call-options';
 import { ReadinessGate } from './readiness';
 import { remoteErrorFrom } from './remote-error';
 import { RouteTable } from './route-discovery';
-import { decodeResponse, encodeRequest } from './wire-format';
+import { CLIENT_ACCEPT, decodeResponse, encodeRequest } from './wire-format';
 
 /**
  * A typed client of a service: one method per API, `(input, options?) => Promise<result>`. The
@@ -38,7 +38,6 @@ export interface ClientOptions {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
-const ACCEPT = 'application/json, image/png, application/octet-stream';
 
 /**
  * Names a client never treats as an API, because JavaScript itself looks them up: `await`,
@@ -88,8 +87,8 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
       signal?.throwIfAborted();
       await readiness.passed(signal);
       target = baseUrl + (await settleOrAbort(routes.routeOf(method), signal));
-      const { body, contentType } = await encodeRequest(input);
-      const headers: Record<string, string> = { accept: ACCEPT, ...options.headers, ...callOptions.headers };
+      const { body, contentType } = encodeRequest(input);
+      const headers: Record<string, string> = { accept: CLIENT_ACCEPT, ...options.headers, ...callOptions.headers };
       if (contentType) headers['content-type'] = contentType;
       let response: Response;
       try {

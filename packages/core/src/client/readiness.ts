@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '../errors';
-import { settleOrAbort } from '../sdk/call-options';
+import { settleOrAbort } from '../wire/call-signal';
 
 const POLL_INTERVAL_MS = 100;
 
@@ -7,26 +7,50 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** One look at a service's readiness: undefined when it is ready, else what was seen instead. */
+export type ReadinessProbe = (timeoutMs: number) => Promise<string | undefined>;
+
+/** How a wait for readiness ended: ready, or not, with the last thing the probe saw. */
+export type ReadinessOutcome = { ready: true } | { ready: false; last: string; exited: boolean };
+
+/**
+ * Polls `probe` until it says ready, for at most `timeoutMs`, or until `isAlive()` turns false (the
+ * process that should become ready is gone). The one readiness loop: the client polls a URL with
+ * it, `bento serve` its services over their sockets.
+ */
+export async function pollUntilReady(probe: ReadinessProbe, timeoutMs: number, isAlive: () => boolean = () => true): Promise<ReadinessOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline && isAlive()) {
+    try {
+      // A server that accepts the connection but never answers must not outlast the deadline.
+      const problem = await probe(Math.max(1, deadline - Date.now()));
+      if (problem === undefined) return { ready: true };
+      last = problem;
+    } catch (error) {
+      last = (error as { cause?: { code?: string } }).cause?.code ?? (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    }
+    await sleep(Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())));
+  }
+  return { ready: false, last, exited: !isAlive() };
+}
+
+/** GETs `<baseUrl>/readyz` over HTTP: undefined when it answers 200. */
+function fetchReadiness(baseUrl: string): ReadinessProbe {
+  return async (timeoutMs) => {
+    const response = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    return response.ok ? undefined : `status ${response.status}`;
+  };
+}
+
 /**
  * Polls `<baseUrl>/readyz` until it answers 200; rejects with a `ServiceUnavailableError` (503)
  * after `timeoutMs`, saying what the last attempt got.
  */
 export async function waitForReady(baseUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      // A server that accepts the connection but never answers must not outlast the deadline.
-      const response = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
-      await response.arrayBuffer();
-      if (response.ok) return;
-      last = `status ${response.status}`;
-    } catch (error) {
-      last = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    }
-    await sleep(Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())));
-  }
-  throw new ServiceUnavailableError(`Service at ${baseUrl} was not ready within ${timeoutMs} ms (${last})`, { url: baseUrl });
+  const outcome = await pollUntilReady(fetchReadiness(baseUrl), timeoutMs);
+  if (!outcome.ready) throw new ServiceUnavailableError(`Service at ${baseUrl} was not ready within ${timeoutMs} ms (${outcome.last})`, { url: baseUrl });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createClient } from '../client/create-client';
 import type { CallOptions } from '../sdk/call-options';
 import type { DependencyResolver, DependencyTarget } from '../sdk/depends';
+import { ConnectionPools } from './connection-pools';
 import { LocalServices } from './local-services';
 import { remoteTarget } from './remote-target';
 import { readServiceMap, type ServiceMap } from './service-map';
@@ -14,14 +15,17 @@ function publicApiTarget(url: string): DependencyTarget {
 /**
  * How this process reaches its dependencies: `depends({ url })` through that deployment's public
  * API; a service named in the service map through its internal frames route at that address;
- * any other in this process, by `local`.
+ * any other in this process, by `local`. Calls to one address share its pool in `pools`.
  */
-export function createDependencyResolver(options: { serviceMap?: ServiceMap; local?: LocalServices; internalToken?: string } = {}): DependencyResolver {
+export function createDependencyResolver(
+  options: { serviceMap?: ServiceMap; local?: LocalServices; pools?: ConnectionPools; internalToken?: string } = {},
+): DependencyResolver {
   const serviceMap = options.serviceMap ?? readServiceMap();
   const local = options.local ?? new LocalServices();
+  const pools = options.pools ?? new ConnectionPools();
   return (spec) => {
     if (spec.url) return publicApiTarget(spec.url);
     const address = serviceMap[spec.name];
-    return address ? remoteTarget(spec, address, options.internalToken) : local.target(spec.service);
+    return address ? remoteTarget(spec, address, pools.get(address), options.internalToken) : local.target(spec.service);
   };
 }

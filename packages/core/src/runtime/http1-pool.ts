@@ -119,6 +119,13 @@ function parseHead(text: string, maxBodyBytes: number): Http1Response {
   return { status, headers, body: Buffer.allocUnsafeSlow(length) };
 }
 
+/** Where a service map address points: `unix:///run/x.sock` → socket path; `http://host:port` → host and port. */
+export function endpointOf(address: string): { endpoint: Endpoint; host: string } {
+  if (address.startsWith('unix://')) return { endpoint: { socketPath: address.slice('unix://'.length) }, host: 'localhost' };
+  const url = new URL(address);
+  return { endpoint: { host: url.hostname, port: Number(url.port || 80) }, host: url.host };
+}
+
 /**
  * A keep-alive pool of HTTP/1.1 connections to one service, for internal calls only. Node's
  * `http.request` costs tens of microseconds per call in objects and events; calls between
@@ -139,15 +146,24 @@ export class Http1Pool {
    * Sends one POST and resolves with the complete response. Retries once on a stale idle connection.
    * Aborting `signal` closes the connection (the server sees the client go away) and rejects.
    */
-  async post(path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
+  post(path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
+    return this.request('POST', path, headers, chunks, timeoutMs, signal);
+  }
+
+  /** Sends one GET (a readiness probe) and resolves with the complete response. */
+  get(path: string, timeoutMs: number): Promise<Http1Response> {
+    return this.request('GET', path, {}, [], timeoutMs);
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
     signal?.throwIfAborted();
     const reused = this.idle.pop();
     try {
-      return await this.exchange(reused ?? this.open(), path, headers, chunks, timeoutMs, signal);
+      return await this.exchange(reused ?? this.open(), method, path, headers, chunks, timeoutMs, signal);
     } catch (error) {
       // A kept-alive connection the server closed meanwhile fails before any byte comes back.
       if (reused && !signal?.aborted && (error as { staleConnection?: boolean }).staleConnection) {
-        return this.exchange(this.open(), path, headers, chunks, timeoutMs, signal);
+        return this.exchange(this.open(), method, path, headers, chunks, timeoutMs, signal);
       }
       throw error;
     }
@@ -165,7 +181,7 @@ export class Http1Pool {
     return connection;
   }
 
-  private exchange(connection: Connection, path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
+  private exchange(connection: Connection, method: string, path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
       const settled = () => {
         clearTimeout(timer);
@@ -183,7 +199,7 @@ export class Http1Pool {
         connection.socket.destroy();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      let head = `POST ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
+      let head = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
       for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
       connection.send(head + '\r\n', chunks, {
         resolve(response) {

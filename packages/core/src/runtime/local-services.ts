@@ -3,10 +3,10 @@ import type { ZodError } from 'zod';
 import { NotFoundError, StartupError } from '../errors';
 import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
 import type { DependencyTarget } from '../sdk/depends';
-import type { ApiContext } from '../server/api-handler';
-import { runHook, type ServiceLifecycle } from '../server/lifecycle';
+import type { ApiContext } from '../sdk/api-context';
+import { runHook, type ServiceLifecycle } from '../sdk/lifecycle';
 import { invalidInputError, SchemaRunner } from '../server/schema-runner';
-import { applyServiceEnvs } from './service-envs';
+import { applyServiceEnvs } from '../server/service-envs';
 
 const NEVER_ABORTED = new AbortController().signal;
 

@@ -2,22 +2,13 @@ import { remoteErrorFrom } from '../client/remote-error';
 import { ERROR_SERVICE_HEADER, ServiceUnavailableError, TimeoutError } from '../errors';
 import type { DependencySpec, DependencyTarget } from '../sdk/depends';
 import { getServiceDefinition } from '../sdk/definition';
-import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../server/frames-codec';
+import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE } from '../wire';
-import { Http1Pool, type Endpoint, type Http1Response } from './http1-pool';
+import type { Http1Pool, Http1Response } from './http1-pool';
 
-/** Largest result an internal call accepts. */
-const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
 /** Time the caller waits beyond the callee's own traffic.timeout, so the callee's 504 arrives first. */
 const TIMEOUT_GRACE_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** `unix:///run/x.sock` → socket path; `http://host:port` → host and port. */
-function endpointOf(address: string): { endpoint: Endpoint; host: string } {
-  if (address.startsWith('unix://')) return { endpoint: { socketPath: address.slice('unix://'.length) }, host: 'localhost' };
-  const url = new URL(address);
-  return { endpoint: { host: url.hostname, port: Number(url.port || 80) }, host: url.host };
-}
 
 /**
  * Calls another service of the graph over its internal route: arguments and result as frames
@@ -25,9 +16,7 @@ function endpointOf(address: string): { endpoint: Endpoint; host: string } {
  * socket or TCP. Errors keep the callee's status, code and message and name the service they
  * started in; an unreachable service is a 503 naming it, a late one a 504.
  */
-export function remoteTarget(spec: DependencySpec, address: string, token: string | undefined = process.env[INTERNAL_TOKEN_ENV]): DependencyTarget {
-  const { endpoint, host } = endpointOf(address);
-  const pool = new Http1Pool(endpoint, host, MAX_RESULT_BYTES);
+export function remoteTarget(spec: DependencySpec, address: string, pool: Http1Pool, token: string | undefined = process.env[INTERNAL_TOKEN_ENV]): DependencyTarget {
   // Capped at the longest timer Node runs (a longer one fires after 1 ms).
   const timeoutMs = Math.min(getServiceDefinition(spec.service).options.traffic.timeout * 1000 + TIMEOUT_GRACE_MS, MAX_TIMER_MS);
   return {

@@ -3,9 +3,10 @@ import { setDependencyResolver } from '../sdk/depends';
 import { buildServiceGraph, type ServiceGraph } from '../sdk/service-graph';
 import { ServiceServer, type ServerOptions } from '../server/create-server';
 import { createDependencyResolver } from './dependency-resolver';
+import { ConnectionPools } from './connection-pools';
 import { LocalServices } from './local-services';
 import { parseServiceMap, readServiceMap, type ServiceMap } from './service-map';
-import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
+import { INTERNAL_TOKEN_ENV } from '../wire/internal-route';
 
 /** Options of `serve()`. */
 export interface ServeOptions extends Omit<ServerOptions, 'lifecycle'> {
@@ -45,6 +46,23 @@ function inProcessServices(graph: ServiceGraph, serviceMap: ServiceMap): Service
   return graph.order.filter((service) => local.has(service));
 }
 
+/** Readiness probes timing out after this long count as "not ready". */
+const PROBE_TIMEOUT_MS = 1000;
+
+/**
+ * What /readyz adds for the services `service` calls remotely (directly; they include theirs): the
+ * first whose /readyz does not answer 200, probed over the pool its calls use.
+ */
+function remoteReadiness(graph: ServiceGraph, service: ServiceClass, serviceMap: ServiceMap, pools: ConnectionPools): () => Promise<string | undefined> {
+  const remote = (graph.dependencies.get(service) ?? []).filter((spec) => !spec.url && serviceMap[spec.name]);
+  const probes = remote.map((spec) => ({ name: spec.name, probe: pools.readiness(serviceMap[spec.name]!) }));
+  return async () => {
+    const problems = await Promise.all(probes.map(({ probe }) => probe(PROBE_TIMEOUT_MS).catch(() => 'no answer')));
+    const index = problems.findIndex((problem) => problem !== undefined);
+    return index === -1 ? undefined : `not ready: dependency ${probes[index]!.name} is not ready`;
+  };
+}
+
 /**
  * Serves one service class over HTTP and resolves once it is listening and started: its
  * in-process dependencies' `onStartup` first, in graph order, then its own. Its `depends()` fields
@@ -64,15 +82,11 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
   const graph = buildServiceGraph(serviceClass);
   const serviceMap = options.serviceMap ? parseServiceMap(options.serviceMap, 'The serviceMap option') : readServiceMap();
   const local = new LocalServices();
-  setDependencyResolver(createDependencyResolver({ local, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV] }));
-  // /readyz includes the services this one calls remotely (directly; they include theirs).
-  const dependencies: Record<string, string> = {};
-  for (const spec of graph.dependencies.get(serviceClass) ?? []) {
-    if (!spec.url && serviceMap[spec.name]) dependencies[spec.name] = serviceMap[spec.name]!;
-  }
+  const pools = new ConnectionPools();
+  setDependencyResolver(createDependencyResolver({ local, pools, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV] }));
   const startOrder = inProcessServices(graph, serviceMap);
   const server = new ServiceServer(serviceClass, {
-    dependencies,
+    checkDependencies: remoteReadiness(graph, serviceClass, serviceMap, pools),
     ...options,
     lifecycle: (instance) => {
       local.register(serviceClass, instance);
@@ -81,5 +95,15 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
   });
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const url = await server.listen(options.socket ? { socket: options.socket } : { port, host: options.host });
-  return { url, server, close: () => server.close() };
+  return {
+    url,
+    server,
+    close: async () => {
+      try {
+        await server.close();
+      } finally {
+        pools.close();
+      }
+    },
+  };
 }

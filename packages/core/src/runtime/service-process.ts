@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { RuntimeLog } from './runtime-log';
 import { RestartBackoff } from './restart-backoff';
 
 /** How to start one service of the graph as its own process group. */
@@ -10,8 +11,6 @@ export interface ServiceProcessSpec {
   env: NodeJS.ProcessEnv;
 }
 
-/** Writes one line of the merged log stream. */
-export type LogSink = (line: string) => void;
 
 /** Log lines kept to explain a failed start. */
 const LAST_LINES = 20;
@@ -45,7 +44,7 @@ export class ServiceProcess {
 
   constructor(
     readonly spec: ServiceProcessSpec,
-    private readonly log: LogSink,
+    private readonly log: RuntimeLog,
   ) {}
 
   get pid(): number | undefined {
@@ -86,8 +85,9 @@ export class ServiceProcess {
       this.lastLines.push(readable(line));
       if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
       // JSON lines from pino already carry "service"; anything else is wrapped so every line does.
-      if (line.startsWith('{') && line.includes('"service"')) this.log(line);
-      else this.log(JSON.stringify({ level: channel === 'stderr' ? 'error' : 'info', service, time: new Date().toISOString(), msg: line }));
+      if (line.startsWith('{') && line.includes('"service"')) this.log.passThrough(line);
+      else if (channel === 'stderr') this.log.logger(service).error(line);
+      else this.log.logger(service).info(line);
     });
   }
 
@@ -105,9 +105,7 @@ export class ServiceProcess {
       return;
     }
     const delay = this.backoff.next(Date.now() - this.startedAt);
-    this.log(
-      JSON.stringify({ level: 'error', service: this.spec.name, time: new Date().toISOString(), pid: this.child?.pid, code, signal, restart_in_ms: delay, msg: `${this.spec.name} crashed; restarting` }),
-    );
+    this.log.logger(this.spec.name).error({ pid: this.child?.pid, code, signal, restart_in_ms: delay }, `${this.spec.name} crashed; restarting`);
     this.restartTimer = setTimeout(() => this.start(), delay);
   }
 

@@ -5,11 +5,13 @@ import path from 'node:path';
 import { StartupError } from '../errors';
 import { getServiceDefinition } from '../sdk/definition';
 import type { ServiceGraph } from '../sdk/service-graph';
-import { INTERNAL_TOKEN_ENV } from '../server/frames-codec';
+import { INTERNAL_TOKEN_ENV } from '../wire/internal-route';
 import { freePort } from './free-port';
-import { waitUntilReady } from './http-get';
+import { pollUntilReady } from '../client/readiness';
+import { ConnectionPools } from './connection-pools';
 import { serviceNodeFlags } from './node-flags';
-import { ServiceProcess, type LogSink } from './service-process';
+import { RuntimeLog } from './runtime-log';
+import { ServiceProcess } from './service-process';
 import { SERVICE_MAP_ENV, type ServiceMap } from './service-map';
 
 /** Options of a multi-process `bento serve`. */
@@ -22,7 +24,8 @@ export interface SupervisorOptions {
   tcp?: boolean;
   /** Extra CLI flags for every child (log level, body size). */
   childArgs?: string[];
-  log?: LogSink;
+  /** Where the runtime's lines and the services' go; default stdout. */
+  log?: RuntimeLog;
   /** How long each service may take to become ready (a large model loads for minutes). Default 600 s. */
   readyTimeoutMs?: number;
   /** Seconds each service may take to drain on stop. */
@@ -42,6 +45,8 @@ export const DEFAULT_READY_TIMEOUT_MS = 600_000;
  */
 export class Supervisor {
   private readonly processes: ServiceProcess[] = [];
+  /** Readiness probes of the services, over the same kind of pooled connection their callers use. */
+  private readonly pools = new ConnectionPools();
   private socketDir?: string;
   private stopped?: Promise<void>;
 
@@ -53,7 +58,7 @@ export class Supervisor {
   /** Starts the graph; resolves with the entry's URL once every service is ready. */
   async start(): Promise<string> {
     const { graph, options } = this;
-    const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
+    const log = options.log ?? new RuntimeLog();
     const socketDir = (this.socketDir = mkdtempSync(path.join(tmpdir(), 'bento-')));
     const token = randomBytes(32).toString('hex');
     const entryName = getServiceDefinition(graph.entry).name;
@@ -79,7 +84,7 @@ export class Supervisor {
     listenArgs.set(entryName, ['--port', String(entryPort), '--host', options.host]);
 
     const env = { ...process.env, [SERVICE_MAP_ENV]: JSON.stringify(serviceMap), [INTERNAL_TOKEN_ENV]: token };
-    log(JSON.stringify({ level: 'info', service: 'bento', time: new Date().toISOString(), services: graph.order.map((s) => getServiceDefinition(s).name), service_map: serviceMap, msg: 'starting the service graph' }));
+    log.logger().info({ services: graph.order.map((s) => getServiceDefinition(s).name), service_map: serviceMap }, 'starting the service graph');
     const nodeFlags = serviceNodeFlags();
     for (const service of graph.order) {
       const { name } = getServiceDefinition(service);
@@ -96,7 +101,11 @@ export class Supervisor {
         });
         failedStart.catch(() => undefined); // raced below; once the race is over nobody waits for it
         // Polling stops once the process is gone; the exit, with its last lines, is the answer then.
-        await Promise.race([waitUntilReady(address, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, () => !child.exitedEarly), failedStart]);
+        const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+        const polled = pollUntilReady(this.pools.readiness(address), timeoutMs, () => !child.exitedEarly).then((outcome) => {
+          if (!outcome.ready) throw new Error(`not ready within ${timeoutMs / 1000}s (${outcome.last})`);
+        });
+        await Promise.race([polled, failedStart]);
         child.markReady();
       } catch (error) {
         await this.stop();
@@ -116,6 +125,7 @@ export class Supervisor {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       const graceMs = ((this.options.drainSeconds ?? 30) + 5) * 1000;
+      this.pools.close();
       for (const child of [...this.processes].reverse()) await child.stop(graceMs);
       if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
     })();

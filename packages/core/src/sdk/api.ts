@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import type { ApiContext } from '../server/api-handler';
+import type { ApiContext } from './api-context';
 import type { ApiInput } from './api-input';
 import { API_OPTIONS, type ApiOptions, type Schema } from './definition';
 

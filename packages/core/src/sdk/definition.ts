@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeValue } from '../errors';
 import type { ResolvedServiceOptions } from '../config/service-options';
 
 /** The property under which `@service` stores a class's definition. `Symbol.for` so that two copies of the package agree. */
@@ -60,13 +61,4 @@ export function getServiceDefinition(value: unknown): ServiceDefinition {
     throw new TypeError(`Expected a class decorated with @service() but received ${what}`);
   }
   return (value as { [SERVICE_DEFINITION]: ServiceDefinition })[SERVICE_DEFINITION];
-}
-
-/** A short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return `${typeof value} ${String(value)}`;
 }

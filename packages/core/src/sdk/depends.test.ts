@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { createDependencyResolver } from '../runtime/dependency-resolver';
 import { LocalServices } from '../runtime/local-services';
-import type { ApiContext } from '../server/api-handler';
+import type { ApiContext } from './api-context';
 import { api } from './api';
 import { depends, setDependencyResolver } from './depends';
 import { service } from './service';

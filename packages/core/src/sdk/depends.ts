@@ -1,5 +1,7 @@
-import { checkCallOptions, settleOrAbort, type CallOptions } from './call-options';
-import { describeValue, getServiceDefinition, isServiceClass, type ServiceClass } from './definition';
+import { checkCallOptions, settleOrAbort } from '../wire/call-signal';
+import type { CallOptions } from './call-options';
+import { describeValue } from '../errors';
+import { getServiceDefinition, isServiceClass, type ServiceClass } from './definition';
 import type { ServiceMethods } from './service-methods';
 
 /** What a `depends()` field stands for: a service class, and a URL when it is an external deployment. */

@@ -1,17 +1,17 @@
 import sharp from 'sharp';
 import { z } from 'zod';
+import { isImage, type Image as ImageValue } from '../wire/image-value';
 import { isBinaryPart, markIoKind } from './io-kind';
+import { readRawPixels } from './raw-pixels';
+
+export { isImage };
 
 /**
  * A decoded image: packed rows of `channels` bytes per pixel. The same shape `@bento/native`
- * takes, so an image goes from the request to a kernel without conversion.
+ * takes, so an image goes from the request to a kernel without conversion. (Declared in wire/,
+ * beside the codecs that carry it, so the client needs nothing of the SDK's runtime.)
  */
-export interface Image {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  channels: number;
-}
+export type Image = ImageValue;
 
 /**
  * What an `Image()` field accepts from a caller: a decoded `Image`, the bytes of an encoded one
@@ -27,24 +27,11 @@ export interface ImageOptions {
   maxPixels?: number;
 }
 
+/** Default largest image, in pixels: 64 megapixels (a decompression-bomb guard). */
+const DEFAULT_MAX_PIXELS = 64 * 1024 * 1024;
+
 const DATA_URL = /^data:(image\/[\w.+-]+)?(;[^,]*)?,/;
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
-
-/** True for a value that already has the decoded-image shape. */
-export function isImage(value: unknown): value is Image {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<Image>;
-  return (
-    v.data instanceof Uint8Array &&
-    Number.isInteger(v.width) &&
-    Number.isInteger(v.height) &&
-    Number.isInteger(v.channels) &&
-    v.width! > 0 &&
-    v.height! > 0 &&
-    [1, 2, 3, 4].includes(v.channels!) &&
-    v.data.length === v.width! * v.height! * v.channels!
-  );
-}
 
 function bytesFromString(text: string): Buffer | undefined {
   const match = DATA_URL.exec(text);
@@ -56,9 +43,24 @@ function bytesFromString(text: string): Buffer | undefined {
   return Buffer.from(text, 'base64');
 }
 
+/** The pipeline converting to `channels` (1 gray, 3 sRGB, 4 sRGB with alpha); as it is when undefined. */
+function withChannels(pipeline: sharp.Sharp, channels: number | undefined): sharp.Sharp {
+  if (channels === 1) return pipeline.grayscale();
+  if (channels === 3) return pipeline.toColourspace('srgb').removeAlpha();
+  if (channels === 4) return pipeline.toColourspace('srgb').ensureAlpha();
+  return pipeline;
+}
+
+/** Converts raw pixels to `channels`, as decoding an encoded image would. */
+async function convertChannels(image: Image, channels: 1 | 3 | 4): Promise<Image> {
+  const raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 } });
+  const { data, info } = await withChannels(raw, channels).raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
+}
+
 /** Decodes PNG/JPEG/WebP (anything libvips reads) into an `Image`. */
 export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {}): Promise<Image> {
-  const maxPixels = options.maxPixels ?? 64 * 1024 * 1024;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' });
   let channels = options.channels;
   if (channels === undefined) {
@@ -66,10 +68,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions = {})
     const source = (await pipeline.metadata()).channels;
     if (source === 1 || source === 2) channels = 1;
   }
-  if (channels === 1) pipeline = pipeline.grayscale();
-  else if (channels === 3) pipeline = pipeline.toColourspace('srgb').removeAlpha();
-  else if (channels === 4) pipeline = pipeline.toColourspace('srgb').ensureAlpha();
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await withChannels(pipeline, channels).raw().toBuffer({ resolveWithObject: true });
   const image = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
   // sharp keeps gray+alpha as 2 channels; the kernels read 1, 3 or 4, so drop the alpha.
   if (image.channels === 2) return decodeImage(bytes, { ...options, channels: 1 });
@@ -97,6 +96,12 @@ async function toImage(value: unknown, options: ImageOptions, ctx: z.RefinementC
     }
     return value;
   }
+  const raw = readRawPixels(value, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  if (raw && 'problem' in raw) {
+    ctx.addIssue({ code: 'custom', message: raw.problem });
+    return z.NEVER;
+  }
+  if (raw) return options.channels && raw.image.channels !== options.channels ? convertChannels(raw.image, options.channels) : raw.image;
   let bytes: Uint8Array | undefined;
   if (isBinaryPart(value)) bytes = value.data;
   else if (value instanceof Uint8Array) bytes = value;
@@ -125,8 +130,12 @@ async function toImage(value: unknown, options: ImageOptions, ctx: z.RefinementC
 }
 
 /**
- * An image input or output. Accepted as a multipart file part (PNG, JPEG, WebP) or as a base64
- * string or data URL in JSON; the method receives `{ data, width, height, channels }`.
+ * An image input or output. Accepted as a multipart file part (PNG, JPEG, WebP), as a base64
+ * string or data URL in JSON, or as its raw pixels: a part with content type
+ * `application/octet-stream; dtype=uint8; shape=height,width,channels` or a uint8 tensor
+ * `{ dtype, shape: [height, width, channels], data }` in JSON (what the typed client sends, so it
+ * never encodes one). The method receives `{ data, width, height, channels }`, converted to
+ * `channels` when the option is given.
  *
  * @example
  * ```ts

@@ -19,7 +19,7 @@ export interface NestedProblem {
 }
 
 /** A short description of a received value for a message (never the whole value). */
-export function describeValue(value: unknown): string {
+export function describeElement(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'bigint') return `${value}n`;
@@ -32,7 +32,7 @@ export function describeValue(value: unknown): string {
 function notRectangular(path: readonly number[], expected: string, value: unknown): NestedProblem {
   return {
     path: [...path],
-    message: `nested arrays are not rectangular: expected ${expected} but received ${describeValue(value)}`,
+    message: `nested arrays are not rectangular: expected ${expected} but received ${describeElement(value)}`,
   };
 }
 

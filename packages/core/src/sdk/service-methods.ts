@@ -1,4 +1,4 @@
-import type { ServiceLifecycle } from '../server/lifecycle';
+import type { ServiceLifecycle } from './lifecycle';
 import type { CallerInput } from './api-input';
 import type { CallOptions } from './call-options';
 import type { ServiceClass } from './definition';

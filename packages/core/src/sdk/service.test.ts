@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { applyServiceEnvs } from '../runtime/service-envs';
+import { applyServiceEnvs } from '../server/service-envs';
 import { ServiceServer } from '../server/create-server';
 import { api } from './api';
 import { getServiceDefinition, isServiceClass } from './definition';

@@ -1,6 +1,7 @@
 import { describeIssues } from '../config/format-issues';
 import { ServiceOptionsSchema, type ServiceOptions } from '../config/service-options';
 import { ConfigError } from '../errors';
+import { isReservedRoute } from './built-in-routes';
 import {
   API_OPTIONS,
   SERVICE_DEFINITION,
@@ -9,8 +10,6 @@ import {
   type ServiceDefinition,
 } from './definition';
 
-/** Routes every server answers itself; an API may not take them. */
-export const RESERVED_ROUTES = new Set(['/livez', '/readyz', '/healthz', '/metrics', '/docs', '/docs.json']);
 
 type MarkedMethod = ApiOptions & { method: string };
 
@@ -50,7 +49,7 @@ function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
   }
   const byRoute = new Map<string, string>();
   for (const a of apis) {
-    if (RESERVED_ROUTES.has(a.route)) {
+    if (isReservedRoute(a.route)) {
       throw new ConfigError(`Service ${serviceName}: API ${a.method} cannot use the reserved route ${a.route}`);
     }
     const other = byRoute.get(a.route);

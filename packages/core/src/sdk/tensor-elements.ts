@@ -1,6 +1,6 @@
-import { DTYPES, type DType, type TypedArrayOf } from './dtype';
-import { toHalfBits } from './float16';
-import { describeValue, elementCount, forEachElement, type NestedProblem } from './nested-arrays';
+import { DTYPES, type DType, type TypedArrayOf } from '../wire/dtype';
+import { toHalfBits } from '../wire/float16';
+import { describeElement, elementCount, forEachElement, type NestedProblem } from './nested-arrays';
 
 type NumberStore = { [index: number]: number };
 type BigIntStore = { [index: number]: bigint };
@@ -111,7 +111,7 @@ export function elementsOf<D extends DType>(
   const problem = forEachElement(nested, shape, rule.expected, (element, index) =>
     rule.store(out, index, element)
       ? undefined
-      : `${describeValue(element)} is not ${rule.expected}`,
+      : `${describeElement(element)} is not ${rule.expected}`,
   );
   return problem ?? out;
 }

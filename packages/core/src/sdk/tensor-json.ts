@@ -1,4 +1,4 @@
-import type { DType, TypedArrayOf } from './dtype';
+import type { DType, TypedArrayOf } from '../wire/dtype';
 import { elementCount, MAX_DIMS, nestedShape } from './nested-arrays';
 import { elementsOf } from './tensor-elements';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DTYPES, type DType } from './dtype';
-import { fromHalfBits } from './float16';
+import { DTYPES, type DType } from '../wire/dtype';
+import { fromHalfBits } from '../wire/float16';
 import { BinaryPart } from './io-kind';
 import { isTensor, Tensor } from './tensor';
 

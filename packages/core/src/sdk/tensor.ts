@@ -1,15 +1,18 @@
 import { z } from 'zod';
-import { bytesPerElement, DTYPES, dtypeOfArray, isDType, viewAs, type DType, type TypedArrayOf } from './dtype';
+import { bytesPerElement, DTYPES, dtypeOfArray, isDType, viewAs, type DType, type TypedArrayOf } from '../wire/dtype';
+import { rawPartParams } from '../wire/raw-values';
+import { isTensor, type Tensor as TensorValue } from '../wire/tensor-value';
 import { isBinaryPart, markIoKind } from './io-kind';
 import { elementCount } from './nested-arrays';
 import { readJsonTensor } from './tensor-json';
 
-/** A dense n-dimensional array: `data` holds the elements in row-major order. */
-export interface Tensor<D extends DType = DType> {
-  dtype: D;
-  shape: number[];
-  data: TypedArrayOf<D>;
-}
+export { isTensor };
+
+/**
+ * A dense n-dimensional array: `data` holds the elements in row-major order. (Declared in wire/,
+ * beside the codecs that carry it, so the client needs nothing of the SDK's runtime.)
+ */
+export type Tensor<D extends DType = DType> = TensorValue<D>;
 
 /** One element of a tensor given as nested arrays (int64 elements may be strings or bigints). */
 export type TensorElement = number | bigint | boolean | string;
@@ -32,23 +35,6 @@ export interface TensorOptions<D extends DType> {
   shape?: readonly number[];
 }
 
-/** True for a value that already has the Tensor shape. */
-export function isTensor(value: unknown): value is Tensor {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<Tensor>;
-  return isDType(v.dtype) && Array.isArray(v.shape) && ArrayBuffer.isView(v.data);
-}
-
-/** Reads `; dtype=float32; shape=2,3` parameters of a binary part's content type. */
-function partParams(contentType: string): { dtype?: string; shape?: number[] } {
-  const out: { dtype?: string; shape?: number[] } = {};
-  for (const param of contentType.split(';').slice(1)) {
-    const [k, v] = param.split('=').map((s) => s.trim());
-    if (k === 'dtype') out.dtype = v;
-    if (k === 'shape' && v) out.shape = v.replace(/^"|"$/g, '').split(/[,x]/).map(Number);
-  }
-  return out;
-}
 
 function shapeMatches(expected: readonly number[] | undefined, actual: readonly number[]): boolean {
   if (!expected) return true;
@@ -87,7 +73,7 @@ function toTensor<D extends DType>(value: unknown, options: TensorOptions<D>, ct
     if (value.data.length !== elementCount(value.shape)) return fail(`data has ${value.data.length} elements, shape [${value.shape}] needs ${elementCount(value.shape)}`);
     tensor = value as Tensor<D>;
   } else if (isBinaryPart(value)) {
-    const params = partParams(value.contentType);
+    const params = rawPartParams(value.contentType);
     if (params.dtype && params.dtype !== dtype) return fail(`the part says dtype ${params.dtype}`);
     if (value.data.byteLength % bytesPerElement(dtype) !== 0) return fail(`${value.data.byteLength} bytes is not a whole number of ${dtype} elements`);
     const elements = value.data.byteLength / bytesPerElement(dtype);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiContext } from '../sdk/api-context';
 import { performance } from 'node:perf_hooks';
 import { InternalError, NotReadyError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
 import type { ApiDefinition } from '../sdk/definition';
@@ -12,15 +13,6 @@ import { requestIdOf } from './request-id';
 import { sendError, sendResult } from './respond';
 import { invalidInputError, SchemaRunner } from './schema-runner';
 import type { ServiceState } from './service-state';
-
-/** What an API method receives as its second argument. */
-export interface ApiContext {
-  /** The request's id, also sent back as `x-request-id`. */
-  readonly requestId: string;
-  /** Aborted when the request times out or the client goes away: long work should stop then. */
-  readonly signal: AbortSignal;
-  readonly headers: IncomingHttpHeaders;
-}
 
 export interface ApiHandlerOptions {
   api: ApiDefinition;

@@ -3,21 +3,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ConfigError, MethodNotAllowedError, NotFoundError, StartupError, toBentoError, type BentoError } from '../errors';
+import { BUILT_IN_ROUTES, type BuiltInRoute } from '../sdk/built-in-routes';
 import { getServiceDefinition, type ServiceClass, type ServiceDefinition } from '../sdk/definition';
-import { applyServiceEnvs } from '../runtime/service-envs';
+import { applyServiceEnvs } from './service-envs';
 import { createApiHandler, type RequestHandler } from './api-handler';
 import { bodyLimits } from './body-limits';
 import { ConcurrencyGate } from './concurrency-gate';
 import { docsUiRouter } from './docs-ui';
-import { instanceLifecycle, type LifecycleRunner, type ServiceLifecycle } from './lifecycle';
+import type { ServiceLifecycle } from '../sdk/lifecycle';
+import { instanceLifecycle, type LifecycleRunner } from './lifecycle';
 import { createLogger, flushLog, flushLogSync, type Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { sendError } from './respond';
 import { observeRequest } from './observe-request';
 import { removeStaleSocket } from './stale-socket';
-import { httpGetStatus } from '../runtime/http-get';
-import { framesCodec, INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV } from './frames-codec';
+import { framesCodec } from './frames-codec';
+import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV } from '../wire/internal-route';
 import { internalDispatcher } from './internal-routes';
 import { AccessLog } from './access-log';
 import { ServiceState } from './service-state';
@@ -43,10 +45,11 @@ export interface ServerOptions {
    */
   internalCalls?: boolean;
   /**
-   * Remote dependencies whose readiness this service's /readyz includes (name → address): a
-   * service is ready only when the services it calls are.
+   * What this service's /readyz adds to its own readiness: resolves with why a service it calls is
+   * not ready (named), or undefined when all are. `serve()` probes its remote dependencies here,
+   * over the connections it calls them on.
    */
-  dependencies?: Record<string, string>;
+  checkDependencies?: () => Promise<string | undefined>;
   /**
    * What runs after the server listens and before it reports ready, and after it drained. Default:
    * the instance's own `onStartup`/`onShutdown`; `serve()` also starts in-process dependencies.
@@ -65,7 +68,8 @@ export interface ServerOptions {
  */
 export class ServiceServer {
   readonly definition: ServiceDefinition;
-  readonly app: Express;
+  /** Health, metrics, docs and errors; express stays an implementation detail, out of the public types. */
+  private readonly app: Express;
   readonly http: Server;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
@@ -146,26 +150,23 @@ export class ServiceServer {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
-    const known = new Set(['/livez', '/readyz', '/healthz', '/metrics', '/docs.json', '/docs', ...apiRoutes.keys()]);
+    const known = new Set<string>([...Object.keys(BUILT_IN_ROUTES), ...apiRoutes.keys()]);
     app.use(observeRequest(this.metrics, new AccessLog(this.logger, this.definition.name), known, new Set(apiRoutes.keys())));
-    const probe = (ok: () => boolean) => (_req: Request, res: Response) => {
-      const isOk = ok();
-      res.status(isOk ? 200 : 503).type('text/plain').send(isOk ? 'ok' : 'not ready');
-    };
-    app.get('/livez', probe(() => true));
-    app.get('/healthz', probe(() => true));
-    const dependencies = Object.entries(options.dependencies ?? {});
-    app.get('/readyz', async (_req: Request, res: Response) => {
-      const notReady = this.state.phase !== 'ready' ? `not ready: ${this.state.phase}` : await firstUnready(dependencies);
-      res.status(notReady ? 503 : 200).type('text/plain').send(notReady ?? 'ok');
-    });
-    app.get('/metrics', async (_req, res) => {
-      res.type(this.metrics.contentType).send(await this.metrics.render());
-    });
+    const alive = (_req: Request, res: Response) => void res.type('text/plain').send('ok');
+    const checkDependencies = options.checkDependencies ?? (async () => undefined);
     const openapi = JSON.stringify(buildOpenApiDocument(this.definition, packageVersion()));
-    app.get('/docs.json', (_req, res) => {
-      res.type('application/json').send(openapi);
-    });
+    // Every built-in route but /docs, whose page and assets come from their own router below.
+    const builtIn: Record<Exclude<BuiltInRoute, '/docs'>, (req: Request, res: Response) => unknown> = {
+      '/livez': alive,
+      '/healthz': alive,
+      '/readyz': async (_req, res) => {
+        const notReady = this.state.phase !== 'ready' ? `not ready: ${this.state.phase}` : await checkDependencies();
+        res.status(notReady ? 503 : 200).type('text/plain').send(notReady ?? 'ok');
+      },
+      '/metrics': async (_req, res) => res.type(this.metrics.contentType).send(await this.metrics.render()),
+      '/docs.json': (_req, res) => res.type('application/json').send(openapi),
+    };
+    for (const [route, handler] of Object.entries(builtIn)) app.get(route, handler);
     app.use(docsUiRouter(this.definition.name));
     for (const [route, handler] of apiRoutes) {
       // POSTs normally never reach express (see the dispatcher above); this catches trailing-slash forms.
@@ -263,15 +264,6 @@ export class ServiceServer {
     })();
     return this.closing;
   }
-}
-
-/** The first dependency whose /readyz does not answer 200, as a message; undefined when all are ready. */
-async function firstUnready(dependencies: Array<[string, string]>): Promise<string | undefined> {
-  const answers = await Promise.all(
-    dependencies.map(([, address]) => httpGetStatus(address, '/readyz', 1000).catch(() => 0)),
-  );
-  const index = answers.findIndex((status) => status !== 200);
-  return index === -1 ? undefined : `not ready: dependency ${dependencies[index]![0]} is not ready`;
 }
 
 function packageVersion(): string {

@@ -3,13 +3,6 @@ import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, readFramesBody, writeF
 import type { CallCodec } from './api-handler';
 import { mediaTypeOf } from './content-type';
 
-/** Env var holding the graph's secret token for internal calls; `bento serve` sets a fresh one. */
-export const INTERNAL_TOKEN_ENV = 'BENTO_INTERNAL_TOKEN';
-/** Header an internal call carries the token in. */
-export const INTERNAL_TOKEN_HEADER = 'x-bento-internal-token';
-/** Internal routes: `POST /_bento/call/<method>` with a frames body `{ input }`, answered `{ result }`. */
-export const INTERNAL_ROUTE_PREFIX = '/_bento/call/';
-
 /**
  * The codec of internal calls between services: frames in and out (no base64, no JSON of
  * tensors). Only reached through `internalDispatcher`, which has checked the graph's token.

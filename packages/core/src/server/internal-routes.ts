@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MethodNotAllowedError, NotFoundError, UnauthorizedError, type BentoError } from '../errors';
 import type { RequestHandler } from './api-handler';
-import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_HEADER } from './frames-codec';
+import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);

@@ -1,16 +1,4 @@
-/**
- * Optional hooks a service class may define. `onStartup` runs before the service reports ready
- * (load models here); `onShutdown` runs after in-flight requests have drained.
- */
-export interface ServiceLifecycle {
-  onStartup?(): unknown;
-  onShutdown?(): unknown;
-}
-
-export async function runHook(instance: ServiceLifecycle, hook: keyof ServiceLifecycle): Promise<void> {
-  const fn = instance[hook];
-  if (typeof fn === 'function') await fn.call(instance);
-}
+import { runHook, type ServiceLifecycle } from '../sdk/lifecycle';
 
 /**
  * What a server runs once it listens, before it reports ready (`start`), and after it drained

@@ -1,3 +1,4 @@
+import { BUILT_IN_ROUTES } from '../sdk/built-in-routes';
 import { z } from 'zod';
 import type { ApiDefinition, Schema, ServiceDefinition } from '../sdk/definition';
 import { ioKindOf, type IoKind } from '../sdk/io-kind';
@@ -102,10 +103,8 @@ function probe(description: string): Record<string, unknown> {
 export function buildOpenApiDocument(definition: ServiceDefinition, version = '0.0.0'): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const api of definition.apis) paths[api.route] = { post: operation(api) };
-  paths['/livez'] = probe('Liveness: the process is up');
-  paths['/readyz'] = probe('Readiness: the service and its dependencies can take requests');
-  paths['/healthz'] = probe('Health (same as /livez)');
-  paths['/metrics'] = { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } };
+  for (const route of ['/livez', '/readyz', '/healthz'] as const) paths[route] = probe(BUILT_IN_ROUTES[route]);
+  paths['/metrics'] = { get: { summary: BUILT_IN_ROUTES['/metrics'], responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } };
   return {
     openapi: '3.1.0',
     info: { title: definition.name, version, ...(definition.options.description ? { description: definition.options.description } : {}) },

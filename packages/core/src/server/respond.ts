@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { ERROR_SERVICE_HEADER, type BentoError } from '../errors';
 import { encodeImage, isImage, type ImageFormat } from '../sdk/image';
 import { isTensor } from '../sdk/tensor';
+import { RAW_DTYPE_HEADER, RAW_IMAGE_HEADER, RAW_SHAPE_HEADER } from '../wire/raw-values';
 import { toJsonBody } from './json-body';
 
 /** Writes a complete response in one call: no chunked encoding, one syscall for small bodies. */
@@ -45,23 +46,32 @@ function imageFormatFor(accept: string | undefined): ImageFormat {
   return 'png';
 }
 
+/** Raw bytes with the dtype and shape that make them a Tensor (or, marked, an Image) again. */
+function sendRaw(res: ServerResponse, data: ArrayBufferView, dtype: string, shape: readonly number[], requestId?: string, image = false): void {
+  const headers: Record<string, string> = { [RAW_DTYPE_HEADER]: dtype, [RAW_SHAPE_HEADER]: shape.join(',') };
+  if (image) headers[RAW_IMAGE_HEADER] = '1';
+  send(res, 200, 'application/octet-stream', Buffer.from(data.buffer, data.byteOffset, data.byteLength), requestId, headers);
+}
+
+/** Whether the caller wants raw bytes rather than an encoded image: it takes octet-stream and no image type. */
+function wantsRaw(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('application/octet-stream') && !accept.includes('image/') && !accept.includes('*/*');
+}
+
 /**
- * Answers an API's result: an Image as PNG (or JPEG/WebP by Accept), bytes as octet-stream, a
- * Tensor as raw bytes when the client accepts octet-stream, anything else as JSON.
+ * Answers an API's result: an Image as PNG (or JPEG/WebP by Accept), or as its raw pixels for a
+ * caller that takes octet-stream and no image type (the typed client, which then decodes nothing);
+ * bytes as octet-stream; a Tensor as raw bytes when the caller accepts octet-stream; anything else
+ * as JSON.
  */
 export function sendResult(res: ServerResponse, result: unknown, accept: string | undefined, requestId?: string): Promise<void> | void {
   if (isImage(result)) {
+    if (wantsRaw(accept)) return sendRaw(res, result.data, 'uint8', [result.height, result.width, result.channels], requestId, true);
     const format = imageFormatFor(accept);
     return encodeImage(result, format).then((bytes) => send(res, 200, `image/${format}`, bytes, requestId));
   }
   if (Buffer.isBuffer(result)) return send(res, 200, 'application/octet-stream', result, requestId);
-  if (isTensor(result) && accept?.includes('application/octet-stream')) {
-    const bytes = Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-    return send(res, 200, 'application/octet-stream', bytes, requestId, {
-      'x-bento-dtype': result.dtype,
-      'x-bento-shape': result.shape.join(','),
-    });
-  }
+  if (isTensor(result) && accept?.includes('application/octet-stream')) return sendRaw(res, result.data, result.dtype, result.shape, requestId);
   // JSON is written synchronously (no promise per request) unless nested Images must be encoded.
   const body = toJsonBody(result);
   if (typeof body === 'string') return send(res, 200, 'application/json; charset=utf-8', body, requestId);

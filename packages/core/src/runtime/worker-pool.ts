@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { ResolvedServiceOptions } from '../config/service-options';
-import { RestartBackoff } from '../runtime/restart-backoff';
+import type { Logger } from '../server/logger';
+import { removeStaleSocket } from '../server/stale-socket';
+import { RestartBackoff } from './restart-backoff';
 import { CLUSTER_METRICS_ENV } from '../server/cluster-metrics';
 import { isWorkerReady } from './pool-worker';
 import { WorkerPoolMetrics } from './worker-pool-metrics';
@@ -18,6 +20,11 @@ const DEFAULT_GRACE_MS = (30 + 5) * 1000;
 export interface WorkerPoolOptions {
   /** How long workers may take to stop after SIGTERM before they are killed. Default 35 s. */
   graceMs?: number;
+  /**
+   * The Unix socket the workers share, if they listen on one: a stale socket file is removed here,
+   * once, before forking (a worker would take a sibling's bound-but-not-listening socket for stale).
+   */
+  socket?: string;
 }
 
 /** A running worker pool. */
@@ -25,8 +32,6 @@ export interface WorkerPool {
   /** What SIGTERM does: SIGTERM to every worker, SIGKILL after the grace period, then exit 0. */
   stop(): void;
 }
-
-type Log = (entry: Record<string, unknown>) => void;
 
 /**
  * Runs `count` copies of this process as cluster workers sharing one listener (the port or the
@@ -36,12 +41,13 @@ type Log = (entry: Record<string, unknown>) => void;
  * On SIGTERM/SIGINT (or when its supervisor goes away) the workers drain and stop; any still
  * alive after the grace period are killed. Scrapes of /metrics on any worker show the whole pool.
  */
-export function runWorkerPool(
+export async function runWorkerPool(
   count: number,
   service: string,
-  log: Log,
+  logger: Logger,
   options: WorkerPoolOptions = {},
-): WorkerPool {
+): Promise<WorkerPool> {
+  if (options.socket) await removeStaleSocket(options.socket);
   // Let the kernel spread connections over the workers instead of the primary accepting them all.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -78,13 +84,7 @@ export function runWorkerPool(
       for (; deferredRestarts > 0; deferredRestarts--) restartLater(backoff.next(0));
     }
     if (readySince.size === count) {
-      log({
-        level: 'info',
-        service,
-        url: message.url,
-        pids: [...readySince.keys()].map((w) => w.process.pid),
-        msg: `${service}: ${count} workers ready`,
-      });
+      logger.info({ url: message.url, pids: [...readySince.keys()].map((w) => w.process.pid) }, `${service}: ${count} workers ready`);
     }
   });
 
@@ -100,37 +100,16 @@ export function runWorkerPool(
       return;
     }
     if (!everReady) {
-      log({
-        level: 'error',
-        service,
-        pid,
-        code,
-        signal,
-        msg: `${service} worker exited during startup (${signal ?? `code ${code}`})`,
-      });
+      logger.error({ pid, code, signal }, `${service} worker exited during startup (${signal ?? `code ${code}`})`);
       if (alive().length > 0) {
         deferredRestarts++;
         return;
       }
-      log({
-        level: 'error',
-        service,
-        code,
-        signal,
-        msg: `${service}: every worker exited during startup and none became ready; giving up`,
-      });
+      logger.error({ code, signal }, `${service}: every worker exited during startup and none became ready; giving up`);
       process.exit(typeof code === 'number' && code !== 0 ? code : 1);
     }
     const delay = backoff.next(servedMs);
-    log({
-      level: 'error',
-      service,
-      pid,
-      code,
-      signal,
-      restart_in_ms: delay,
-      msg: `${service} worker crashed; restarting`,
-    });
+    logger.error({ pid, code, signal, restart_in_ms: delay }, `${service} worker crashed; restarting`);
     restartLater(delay);
   });
 
@@ -145,13 +124,7 @@ export function runWorkerPool(
     for (const worker of workers) worker.process.kill('SIGTERM');
     setTimeout(() => {
       for (const worker of alive()) {
-        log({
-          level: 'warn',
-          service,
-          pid: worker.process.pid,
-          grace_ms: graceMs,
-          msg: `${service} worker still running after the grace period; killing it`,
-        });
+        logger.warn({ pid: worker.process.pid, grace_ms: graceMs }, `${service} worker still running after the grace period; killing it`);
         worker.process.kill('SIGKILL');
       }
     }, graceMs);
@@ -161,6 +134,6 @@ export function runWorkerPool(
   if (process.send) process.on('disconnect', stop);
 
   for (let i = 0; i < count; i++) fork();
-  log({ level: 'info', service, workers: count, msg: `${service} running ${count} workers` });
+  logger.info({ workers: count }, `${service} running ${count} workers`);
   return { stop };
 }
