@@ -1,6 +1,6 @@
 // Canny edge detection, bit-identical to OpenCV 4.x cv2.Canny.
 import { binding } from './load-binding';
-import type { Backend, Backends, CannyOptions, EdgeImage, RawImage } from './types';
+import type { Backend, Backends, CannyOptions, EdgeImage, Image } from './types';
 import { checkImage, checkInt, checkObject, checkOneOf, checkThreshold, rangeError, typeError } from './validate';
 
 /**
@@ -12,7 +12,7 @@ export function backends(): Backends {
 }
 
 interface CannyCall {
-  image: RawImage;
+  image: Image;
   low: number;
   high: number;
   aperture: number;
@@ -48,7 +48,7 @@ function run(call: CannyCall, outChannels: 1 | 3, async: boolean): Uint8Array | 
   return async ? binding().canny(...args, true) : binding().canny(...args, false);
 }
 
-function edges(image: RawImage, data: Uint8Array, channels: 1 | 3): EdgeImage {
+function edges(image: Image, data: Uint8Array, channels: 1 | 3): EdgeImage {
   return { data, width: image.width, height: image.height, channels };
 }
 
@@ -59,13 +59,13 @@ function edges(image: RawImage, data: Uint8Array, channels: 1 | 3): EdgeImage {
  * The input buffer is read in place: do not modify it until the promise settles.
  * @example const edges = await canny(image, { low: 100, high: 200 });
  */
-export async function canny(image: RawImage, options: CannyOptions): Promise<EdgeImage> {
+export async function canny(image: Image, options: CannyOptions): Promise<EdgeImage> {
   const call = parse(image, options, [1, 3, 4]);
   return edges(call.image, await run(call, 1, true), 1);
 }
 
 /** {@link canny} on the calling thread. */
-export function cannySync(image: RawImage, options: CannyOptions): EdgeImage {
+export function cannySync(image: Image, options: CannyOptions): EdgeImage {
   const call = parse(image, options, [1, 3, 4]);
   return edges(call.image, run(call, 1, false), 1);
 }
@@ -75,13 +75,13 @@ export function cannySync(image: RawImage, options: CannyOptions): EdgeImage {
  * H x W x 3 out, i.e. `np.stack([cv2.Canny(rgb, low, high)] * 3, axis=2)`.
  * @example const control = await cannyEdgesRgb(photo, { low: 100, high: 200 });
  */
-export async function cannyEdgesRgb(image: RawImage, options: CannyOptions): Promise<EdgeImage> {
+export async function cannyEdgesRgb(image: Image, options: CannyOptions): Promise<EdgeImage> {
   const call = parse(image, options, [3]);
   return edges(call.image, await run(call, 3, true), 3);
 }
 
 /** {@link cannyEdgesRgb} on the calling thread. */
-export function cannyEdgesRgbSync(image: RawImage, options: CannyOptions): EdgeImage {
+export function cannyEdgesRgbSync(image: Image, options: CannyOptions): EdgeImage {
   const call = parse(image, options, [3]);
   return edges(call.image, run(call, 3, false), 3);
 }

@@ -7,8 +7,8 @@ export type {
   Backends,
   CannyOptions,
   EdgeImage,
+  Image,
   Normalization,
-  RawImage,
   Tensor,
   ToTensorOptions,
 } from './types';

@@ -23,13 +23,13 @@ export interface NativeBinding {
     data: Uint8Array, width: number, height: number, channels: number,
     scale: number, mean: number[], std: number[], float16: boolean,
     out: Float32Array | Uint16Array | undefined, threads: number,
-  ): Float32Array | Uint16Array;
+  ): Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>;
   tensorToImage(
     data: Float32Array | Uint16Array, width: number, height: number, channels: number,
     scale: number, mean: number[], std: number[], float16: boolean,
   ): Uint8Array;
-  float32ToFloat16(values: Float32Array): Uint16Array;
-  float16ToFloat32(values: Uint16Array): Float32Array;
+  float32ToFloat16(values: Float32Array): Uint16Array<ArrayBuffer>;
+  float16ToFloat32(values: Uint16Array): Float32Array<ArrayBuffer>;
 }
 
 const EXPECTED_ABI = 1;

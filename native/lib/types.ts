@@ -1,8 +1,9 @@
 /**
- * A raw image: packed rows of interleaved 8-bit channels (H x W x C), the same shape as
- * `@bento/core`'s raw image (declared here so that this package depends on nothing).
+ * An image: packed rows of interleaved 8-bit channels (H x W x C). The same shape as
+ * `@bento/core`'s decoded `Image`, declared here so that this package depends on nothing;
+ * test/core-shapes.test.ts checks that the two stay interchangeable.
  */
-export interface RawImage {
+export interface Image {
   data: Uint8Array;
   width: number;
   height: number;
@@ -29,7 +30,7 @@ export interface CannyOptions {
 }
 
 /** An edge map: one channel (or three equal ones), 255 on edges and 0 elsewhere. */
-export interface EdgeImage extends RawImage {
+export interface EdgeImage extends Image {
   channels: 1 | 3;
 }
 
@@ -60,22 +61,38 @@ export interface Normalization {
   std?: readonly number[];
 }
 
+/** The element types of tensors here: a subset of `@bento/core`'s `DType`. */
+export type TensorDType = 'float32' | 'float16';
+
+/**
+ * The array that holds a dtype's elements, as in `@bento/core` (float16 is IEEE half bits: Node 20
+ * has no Float16Array). Backed by an `ArrayBuffer`, never a `SharedArrayBuffer`, like core's.
+ */
+export type TypedArrayOf<D extends TensorDType> = {
+  float32: Float32Array<ArrayBuffer>;
+  float16: Uint16Array<ArrayBuffer>;
+}[D];
+
 /** Options of {@link imageToTensor}. */
-export interface ToTensorOptions extends Normalization {
+export interface ToTensorOptions<D extends TensorDType = TensorDType> extends Normalization {
   /** Element type of the result; default `'float32'` (float16 comes as IEEE half bits). */
-  dtype?: 'float32' | 'float16';
+  dtype?: D;
   /**
    * Write into this array (length C*H*W) instead of allocating. Reusing one across calls
    * avoids the page faults of fresh memory, which cost more than the conversion itself.
    */
-  out?: Float32Array | Uint16Array;
+  out?: TypedArrayOf<D>;
   /** Threads (>= 1); default: every core. The output does not depend on it. */
   threads?: number;
 }
 
-/** A dense N x C x H x W tensor (N = 1). float16 data holds IEEE half bits. */
-export interface Tensor {
-  data: Float32Array | Uint16Array;
-  dims: [number, number, number, number];
-  type: 'float32' | 'float16';
+/**
+ * A dense tensor, elements in row-major order: `@bento/core`'s `Tensor` shape, declared here so
+ * that this package depends on nothing (test/core-shapes.test.ts checks that the two stay
+ * interchangeable). Images become `shape: [1, C, H, W]` (N x C x H x W with N = 1).
+ */
+export interface Tensor<D extends TensorDType = TensorDType> {
+  dtype: D;
+  shape: number[];
+  data: TypedArrayOf<D>;
 }

@@ -1,7 +1,7 @@
 // Argument checks shared by the wrapper. Every failure reads
 // "Expected <what> for <name> but received <value>" (TypeError for a wrong type,
 // RangeError for a right type with a wrong value).
-import type { RawImage } from './types';
+import type { Image } from './types';
 
 /** Short, safe description of any value for an error message. */
 export function describe(value: unknown): string {
@@ -59,7 +59,7 @@ export function checkOneOf<T>(value: unknown, name: string, allowed: readonly T[
 const MAX_SIDE = 1 << 20;
 
 /** A packed H x W x C uint8 image whose buffer matches its size. */
-export function checkImage(image: unknown, name: string, channels: readonly number[]): RawImage {
+export function checkImage(image: unknown, name: string, channels: readonly number[]): Image {
   checkObject(image, name);
   const { data } = image;
   if (!(data instanceof Uint8Array)) throw typeError('a Uint8Array', `${name}.data`, data);

@@ -34,8 +34,12 @@ const cases: Case[] = [
   ['tensor mean too short', () => imageToTensor({ ...gray(), data: new Uint8Array(36), channels: 3 }, { mean: [1] }), TypeError, /an array of 3 numbers for options\.mean but received an array of length 1/],
   ['tensor out wrong type', () => imageToTensor(gray(), { out: new Float32Array(12), dtype: 'float16' }), TypeError, /a Uint16Array for options\.out but received Float32Array\(12\)/],
   ['tensor out wrong size', () => imageToTensor(gray(), { out: new Float32Array(3) }), RangeError, /length 12 for options\.out\.length but received 3/],
-  ['tensor dims', () => tensorToImage({ data: new Float32Array(4), dims: [1, 1, 2] as never, type: 'float32' }), TypeError, /\[1, C, H, W\] for tensor\.dims/],
-  ['tensor data length', () => tensorToImage({ data: new Float32Array(5), dims: [1, 1, 2, 2], type: 'float32' }), RangeError, /length 4 for tensor\.data\.length but received 5/],
+  ['tensor shape of 3 dimensions', () => tensorToImage({ dtype: 'float32', shape: [1, 1, 2], data: new Float32Array(4) }), TypeError, /\[1, C, H, W\] for tensor\.shape but received an array of length 3/],
+  ['tensor batch of 2', () => tensorToImage({ dtype: 'float32', shape: [2, 1, 2, 2], data: new Float32Array(8) }), RangeError, /an integer in \[1, 1\] for tensor\.shape\[0\] but received 2/],
+  ['tensor 5 channels', () => tensorToImage({ dtype: 'float32', shape: [1, 5, 2, 2], data: new Float32Array(20) }), RangeError, /tensor\.shape\[1\] but received 5/],
+  ['tensor dtype int8', () => tensorToImage({ dtype: 'int8' as never, shape: [1, 1, 2, 2], data: new Float32Array(4) }), RangeError, /one of 'float32', 'float16' for tensor\.dtype but received "int8"/],
+  ['tensor float16 of floats', () => tensorToImage({ dtype: 'float16', shape: [1, 1, 2, 2], data: new Float32Array(4) as never }), TypeError, /a Uint16Array for tensor\.data but received Float32Array\(4\)/],
+  ['tensor data length', () => tensorToImage({ dtype: 'float32', shape: [1, 1, 2, 2], data: new Float32Array(5) }), RangeError, /length 4 for tensor\.data\.length but received 5/],
   ['float16 of a plain array', () => float32ToFloat16([1, 2] as never), TypeError, /a Float32Array for values but received an array of length 2/],
 ];
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-import type { RawImage } from '../lib';
+import type { Image } from '../lib';
 
 export interface CannyCase {
   low: number;
@@ -16,7 +16,7 @@ export interface CannyCase {
 
 export interface CannyFixture {
   name: string;
-  image: RawImage;
+  image: Image;
   cases: CannyCase[];
 }
 

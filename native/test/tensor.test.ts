@@ -26,27 +26,28 @@ describe('imageToTensor', () => {
   ])('%s is bit-exact against the reference (float32 and float16)', (_name, channels, norm) => {
     const image = randomImage(67, 45, channels, channels * 7 + 1);
     const t = imageToTensor(image, norm);
-    expect(t.dims).toEqual([1, channels, 45, 67]);
-    expect(t.type).toBe('float32');
+    expect(t.shape).toEqual([1, channels, 45, 67]);
+    expect(t.dtype).toBe('float32');
     const n = { scale: 1, mean: new Array(channels).fill(0), std: new Array(channels).fill(1), ...norm };
     const ref = refImageToTensor(image.data, 67 * 45, channels, n.scale, n.mean, n.std);
-    expect(bitsEqual(t.data as Float32Array, ref)).toBe(true);
+    expect(bitsEqual(t.data, ref)).toBe(true);
     const h = imageToTensor(image, { ...norm, dtype: 'float16' });
-    expect(h.type).toBe('float16');
+    expect(h.dtype).toBe('float16');
+    expect(h.shape).toEqual([1, channels, 45, 67]);
     expect(Array.from(h.data)).toEqual(Array.from(ref, refFloatToHalf));
   });
 
   test('every byte value of every channel maps through the formula', () => {
     const data = new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3));
     const t = imageToTensor({ data, width: 256, height: 1, channels: 3 }, IMAGENET);
-    expect(bitsEqual(t.data as Float32Array, refImageToTensor(data, 256, 3, IMAGENET.scale, IMAGENET.mean, IMAGENET.std))).toBe(true);
+    expect(bitsEqual(t.data, refImageToTensor(data, 256, 3, IMAGENET.scale, IMAGENET.mean, IMAGENET.std))).toBe(true);
   });
 
   test('large images give the same bits for every thread count and alignment', () => {
     const image = randomImage(640, 410, 3, 11); // 262400 pixels: several threads' worth
     const ref = refImageToTensor(image.data, 640 * 410, 3, IMAGENET.scale, IMAGENET.mean, IMAGENET.std);
     for (const threads of [1, 2, 3, 8]) {
-      expect(bitsEqual(imageToTensor(image, { ...IMAGENET, threads }).data as Float32Array, ref)).toBe(true);
+      expect(bitsEqual(imageToTensor(image, { ...IMAGENET, threads }).data, ref)).toBe(true);
       // A destination that is not 16-byte aligned takes the plain-store path.
       const out = new Float32Array(new ArrayBuffer(ref.byteLength + 4), 4, ref.length);
       imageToTensor(image, { ...IMAGENET, threads, out });
@@ -63,7 +64,7 @@ describe('imageToTensor', () => {
     const out = new Float32Array(8 * 4 * 3);
     const t = imageToTensor(image, { ...IMAGENET, out });
     expect(t.data).toBe(out);
-    expect(bitsEqual(out, imageToTensor(image, IMAGENET).data as Float32Array)).toBe(true);
+    expect(bitsEqual(out, imageToTensor(image, IMAGENET).data)).toBe(true);
   });
 
   test('the result is native memory, not a view of the input', () => {
@@ -88,7 +89,7 @@ describe('tensorToImage', () => {
     const values = [-1, -0.5, 0, 0.4999, 0.5, 1.5, 2.5, 3.5, 254.5, 255, 255.5, 300, Infinity, -Infinity, NaN, 1e-45, 127.50001];
     const data = new Float32Array(values);
     const norm = { scale: 1, mean: [0], std: [1] };
-    const out = tensorToImage({ data, dims: [1, 1, 1, values.length], type: 'float32' }, norm);
+    const out = tensorToImage({ dtype: 'float32', shape: [1, 1, 1, values.length], data }, norm);
     expect(Array.from(out.data)).toEqual(Array.from(refTensorToImage(data, values.length, 1, 1, [0], [1])));
     expect(Array.from(out.data.slice(0, 8))).toEqual([0, 0, 0, 0, 0, 2, 2, 4]);
   });
@@ -96,10 +97,10 @@ describe('tensorToImage', () => {
   test('random tensors with normalisation match the reference', () => {
     const pixels = 40 * 30;
     const data = new Float32Array(pixels * 3).map((_, i) => Math.sin(i * 12.9898) * 3);
-    const out = tensorToImage({ data, dims: [1, 3, 30, 40], type: 'float32' }, IMAGENET);
+    const out = tensorToImage({ dtype: 'float32', shape: [1, 3, 30, 40], data }, IMAGENET);
     expect(Buffer.from(out.data).equals(Buffer.from(refTensorToImage(data, pixels, 3, IMAGENET.scale, IMAGENET.mean, IMAGENET.std)))).toBe(true);
     const halves = float32ToFloat16(data);
-    const out16 = tensorToImage({ data: halves, dims: [1, 3, 30, 40], type: 'float16' }, IMAGENET);
+    const out16 = tensorToImage({ dtype: 'float16', shape: [1, 3, 30, 40], data: halves }, IMAGENET);
     const ref16 = refTensorToImage(Array.from(halves, refHalfToFloat), pixels, 3, IMAGENET.scale, IMAGENET.mean, IMAGENET.std);
     expect(Buffer.from(out16.data).equals(Buffer.from(ref16))).toBe(true);
   });
