@@ -8,10 +8,12 @@ export { isImage };
 
 /**
  * A decoded image: packed rows of `channels` bytes per pixel. The same shape `@bento/native`
- * takes, so an image goes from the request to a kernel without conversion. (Declared in wire/,
- * beside the codecs that carry it, so the client needs nothing of the SDK's runtime.)
+ * takes, so an image goes from the request to a kernel without conversion. Its fields are declared
+ * in wire/, beside the codecs that carry it (the client needs nothing of the SDK's runtime); this
+ * is the name users import.
  */
-export type Image = ImageValue;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Image extends ImageValue {}
 
 /**
  * What an `Image()` field accepts from a caller: a decoded `Image`, the bytes of an encoded one

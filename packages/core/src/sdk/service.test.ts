@@ -148,7 +148,7 @@ describe('@api options', () => {
     expect(getServiceDefinition(Derived).apis.map((a) => a.route).sort()).toEqual(['/own', '/ping']);
   });
 
-  it.each(['/livez', '/readyz', '/healthz', '/metrics', '/docs', '/docs.json'])('refuses the reserved route %s', (route) => {
+  it.each(['/livez', '/readyz', '/healthz', '/metrics', '/docs', '/docs.json', '/_bento/call/generate'])('refuses the reserved route %s', (route) => {
     expect(() => {
       @service({ name: 'Reserved' })
       class Reserved {

@@ -9,10 +9,12 @@ import { readJsonTensor } from './tensor-json';
 export { isTensor };
 
 /**
- * A dense n-dimensional array: `data` holds the elements in row-major order. (Declared in wire/,
- * beside the codecs that carry it, so the client needs nothing of the SDK's runtime.)
+ * A dense n-dimensional array: `data` holds the elements in row-major order. Its fields are
+ * declared in wire/, beside the codecs that carry it (the client needs nothing of the SDK's
+ * runtime); this is the name users import.
  */
-export type Tensor<D extends DType = DType> = TensorValue<D>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tensor<D extends DType = DType> extends TensorValue<D> {}
 
 /** One element of a tensor given as nested arrays (int64 elements may be strings or bigints). */
 export type TensorElement = number | bigint | boolean | string;

@@ -1,7 +1,7 @@
 // Compile-time tests of the types users see: `npm run typecheck` compiles this file (tsc -p
 // packages/tests) and fails on an error that is not expected, or on an `@ts-expect-error` line that
 // has none. It is never run.
-import { api, createClient, depends, Image, service, Tensor, type ApiContext, type ApiInput, type ApiOptions, type ImageInput, type TensorInput } from '@bento/core';
+import { api, createClient, depends, Image, service, ServiceServer, Tensor, type ApiContext, type ApiInput, type ApiOptions, type ImageInput, type TensorInput } from '@bento/core';
 import { z } from 'zod';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -113,4 +113,10 @@ export async function calls(image: Image, signal: AbortSignal) {
   await client.generate({});
   // @ts-expect-error timeoutMs is a number of milliseconds
   await client.none(undefined, { timeoutMs: '5s' });
+}
+
+// A ServiceServer's express app is an implementation detail: not in the public types.
+export function noExpress(server: ServiceServer) {
+  // @ts-expect-error private
+  return server.app;
 }
