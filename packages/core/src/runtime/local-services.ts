@@ -87,7 +87,7 @@ export class LocalServices {
         if (!found) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
         const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
         const instance = await this.start(service);
-        const ctx: ApiContext = { requestId: randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {} };
+        const ctx: ApiContext = { requestId: randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {}, response: { headers: new Headers() } };
         return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);
       },
     };

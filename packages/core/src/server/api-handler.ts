@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiContext } from '../sdk/api-context';
+import type { ApiContext, ApiResponseMetadata } from '../sdk/api-context';
 import { performance } from 'node:perf_hooks';
 import { InternalError, NotReadyError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
 import type { ApiDefinition } from '../sdk/definition';
@@ -69,6 +69,7 @@ class ApiCall implements ApiContext {
   private timer?: NodeJS.Timeout;
   private controller?: AbortController;
   private abortReason?: Error;
+  private responseMetadata?: ApiResponseMetadata;
 
   constructor(
     private readonly route: ApiRoute,
@@ -80,6 +81,11 @@ class ApiCall implements ApiContext {
 
   get headers(): IncomingHttpHeaders {
     return this.req.headers;
+  }
+
+  /** Made on first use: most methods add nothing to their answer. */
+  get response(): ApiResponseMetadata {
+    return (this.responseMetadata ??= { headers: new Headers() });
   }
 
   /**
@@ -136,6 +142,8 @@ class ApiCall implements ApiContext {
     if (this.answered) return;
     this.answered = true;
     clearTimeout(this.timer);
+    // What the method added to its answer; writeHead merges these with the codec's own headers.
+    this.responseMetadata?.headers.forEach((value, name) => this.res.setHeader(name, value));
     const written = route.codec.write(this.res, result, this.req, this.requestId);
     if (written) await written;
     this.finish(this.res.statusCode);

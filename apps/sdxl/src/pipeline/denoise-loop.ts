@@ -1,0 +1,163 @@
+import { performance } from 'node:perf_hooks';
+import { controlnetKeeps, RESIDUAL_COUNT, residualScales } from './controlnet-schedule';
+import type { Generation, StepListener } from './generation';
+import type { Feed } from './model-runner';
+import type { PromptEmbeddings } from './prompt-embeddings';
+import type { NoiseSchedule, PipelineModels, TimestepInput } from './ports';
+import { CONTROLNET_OUTPUTS, residualBuffers, UNET_RESIDUAL_INPUTS, type ResidualBuffer } from './residual-buffers';
+
+const LATENT_CHANNELS = 4;
+
+/** Everything one denoising run reads and writes, allocated once before the first step. */
+interface LoopBuffers {
+  /** `[1, 4, h, w]`: the sample being denoised, stepped in place. */
+  latents: Float32Array;
+  /** `[B, 4, h, w]`: the scaled latents, once per batch half. */
+  modelInput: Float32Array;
+  /** `[B, 4, h, w]`: the UNet's noise prediction. */
+  noise: Float32Array;
+  /** `[1, 4, h, w]`: the guided prediction (equal to `noise` without guidance). */
+  guided: Float32Array;
+  /** What the UNet takes: `[B, …]`. */
+  unetResiduals: ResidualBuffer[];
+  /** What the ControlNet writes: the UNet's own buffers, or `[1, …]` ones in guess mode with guidance. */
+  controlnetResiduals: ResidualBuffer[];
+}
+
+function timestepFeed(input: TimestepInput, t: number): Feed {
+  return input.dtype === 'float32' ? { data: new Float32Array([t]), dims: [] } : { data: new BigInt64Array([BigInt(t)]), dims: [1] };
+}
+
+/** Inputs of one run: the text conditioning, the control image, `time_ids`, for `batch` rows. */
+export interface LoopConditioning {
+  embeddings: PromptEmbeddings;
+  /** `[B, 6]`: `[orig_h, orig_w, crop_top, crop_left, h, w]` per row. */
+  timeIds: Float32Array;
+  /** `[Bc, 3, H, W]` in [0, 1]. */
+  controlImage: Float32Array;
+}
+
+/**
+ * The denoising loop of diffusers' StableDiffusionXLControlNetPipeline, step for step: scale the
+ * latents (twice, for classifier-free guidance), run the ControlNet (its conditional half only in
+ * guess mode, zeros for the other; not at all, with zero residuals, outside
+ * [control_guidance_start, end]), scale its residuals, run the UNet, guide, Euler step. Every array
+ * the loop touches is allocated before the first step and reused; returns the final latents and
+ * the time spent outside onnxruntime.
+ */
+export async function denoise(
+  generation: Generation,
+  models: PipelineModels,
+  schedule: NoiseSchedule,
+  initialNoise: Float32Array,
+  conditioning: LoopConditioning,
+  onStep?: StepListener,
+): Promise<{ latents: Float32Array; ownMs: number }> {
+  const guided = generation.guidanceScale > 1;
+  const batch = guided ? 2 : 1;
+  const h = generation.height / 8;
+  const w = generation.width / 8;
+  const latentSize = LATENT_CHANNELS * h * w;
+  // Guess mode with guidance: the ControlNet sees only the conditional half.
+  const controlBatch = guided && generation.guessMode ? 1 : batch;
+  const buffers = allocate(batch, controlBatch, h, w, latentSize);
+  for (let i = 0; i < latentSize; i++) buffers.latents[i] = Math.fround(initialNoise[i]! * schedule.initNoiseSigma);
+
+  const latentDims = [batch, LATENT_CHANNELS, h, w];
+  const controlLatentDims = [controlBatch, LATENT_CHANNELS, h, w];
+  const { embeddings, timeIds, controlImage } = conditioning;
+  // The conditional rows (the second half with guidance) of what the ControlNet takes in guess mode.
+  const rowsFrom = (data: Float32Array, rowSize: number) => (controlBatch === batch ? data : data.subarray((batch - 1) * rowSize));
+  const controlnetText = rowsFrom(embeddings.hidden, embeddings.hidden.length / batch);
+  const controlnetPooled = rowsFrom(embeddings.pooled, embeddings.pooled.length / batch);
+  const controlnetTimeIds = rowsFrom(timeIds, 6);
+  const controlnetSample = controlBatch === batch ? buffers.modelInput : buffers.modelInput.subarray((batch - 1) * latentSize);
+  const textDims = [batch, embeddings.hidden.length / batch / 2048, 2048];
+  const controlTextDims = [controlBatch, textDims[1]!, 2048];
+  const controlImageDims = [controlBatch, 3, generation.height, generation.width];
+  const scales = residualScales(generation.conditioningScale, generation.guessMode);
+
+  let runMs = 0;
+  const started = performance.now();
+  let residualsAreZero = true;
+  const steps = schedule.timesteps.length;
+  for (let step = 0; step < steps; step++) {
+    const t = schedule.timesteps[step]!;
+    schedule.scaleModelInput(buffers.latents, step, buffers.modelInput);
+    for (let b = 1; b < batch; b++) buffers.modelInput.copyWithin(b * latentSize, 0, latentSize);
+
+    const keep = controlnetKeeps(step, steps, generation.controlGuidanceStart, generation.controlGuidanceEnd);
+    if (keep && generation.conditioningScale !== 0) {
+      const outputs = Object.fromEntries(CONTROLNET_OUTPUTS.map((name, k) => [name, buffers.controlnetResiduals[k]!]));
+      const before = performance.now();
+      await models.controlnet.run(
+        {
+          sample: { data: controlnetSample, dims: controlLatentDims },
+          timestep: timestepFeed(models.controlnet.timestep, t),
+          encoder_hidden_states: { data: controlnetText, dims: controlTextDims },
+          controlnet_cond: { data: controlImage, dims: controlImageDims },
+          text_embeds: { data: controlnetPooled, dims: [controlBatch, controlnetPooled.length / controlBatch] },
+          time_ids: { data: controlnetTimeIds, dims: [controlBatch, 6] },
+        },
+        outputs,
+      );
+      runMs += performance.now() - before;
+      scaleResiduals(buffers, scales, batch, controlBatch);
+      residualsAreZero = false;
+    } else if (!residualsAreZero) {
+      for (const residual of buffers.unetResiduals) residual.data.fill(0);
+      residualsAreZero = true;
+    }
+
+    const feeds: Record<string, Feed> = {
+      sample: { data: buffers.modelInput, dims: latentDims },
+      timestep: timestepFeed(models.unet.timestep, t),
+      encoder_hidden_states: { data: embeddings.hidden, dims: textDims },
+      text_embeds: { data: embeddings.pooled, dims: [batch, embeddings.pooled.length / batch] },
+      time_ids: { data: timeIds, dims: [batch, 6] },
+    };
+    UNET_RESIDUAL_INPUTS.forEach((name, k) => (feeds[name] = buffers.unetResiduals[k]!));
+    const before = performance.now();
+    await models.unet.run(feeds, { out_sample: { data: buffers.noise, dims: latentDims } });
+    runMs += performance.now() - before;
+
+    if (guided) {
+      const g = generation.guidanceScale;
+      for (let i = 0; i < latentSize; i++) {
+        const unconditional = buffers.noise[i]!;
+        buffers.guided[i] = Math.fround(unconditional + Math.fround(g * Math.fround(buffers.noise[latentSize + i]! - unconditional)));
+      }
+    }
+    schedule.step(guided ? buffers.guided : buffers.noise, step, buffers.latents, buffers.latents);
+    onStep?.(step + 1, steps);
+  }
+  return { latents: buffers.latents, ownMs: performance.now() - started - runMs };
+}
+
+function allocate(batch: number, controlBatch: number, h: number, w: number, latentSize: number): LoopBuffers {
+  const unetResiduals = residualBuffers(batch, h, w);
+  return {
+    latents: new Float32Array(latentSize),
+    modelInput: new Float32Array(batch * latentSize),
+    noise: new Float32Array(batch * latentSize),
+    guided: new Float32Array(latentSize),
+    unetResiduals,
+    controlnetResiduals: controlBatch === batch ? unetResiduals : residualBuffers(controlBatch, h, w),
+  };
+}
+
+/**
+ * Multiplies the ControlNet's residuals by their scales, in place. In guess mode with guidance the
+ * ControlNet ran on the conditional half alone: its scaled residuals go to the UNet's second half,
+ * and the unconditional half stays zero.
+ */
+function scaleResiduals(buffers: LoopBuffers, scales: Float32Array, batch: number, controlBatch: number): void {
+  for (let k = 0; k < RESIDUAL_COUNT; k++) {
+    const source = buffers.controlnetResiduals[k]!.data;
+    const scale = scales[k]!;
+    const target = buffers.unetResiduals[k]!.data;
+    const offset = controlBatch === batch ? 0 : target.length - source.length;
+    if (offset > 0) target.fill(0, 0, offset);
+    for (let i = 0; i < source.length; i++) target[offset + i] = Math.fround(source[i]! * scale);
+  }
+}

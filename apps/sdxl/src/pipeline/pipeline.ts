@@ -1,0 +1,63 @@
+import { performance } from 'node:perf_hooks';
+import type { Image } from '@bento/core';
+import { controlImageTensor } from './control-image';
+import { decodeLatents } from './decode-latents';
+import { denoise } from './denoise-loop';
+import type { Generation, StageTimes, StepListener } from './generation';
+import { encodePrompts } from './prompt-embeddings';
+import type { NoiseSchedule, PipelineModels, PromptTokenizer } from './ports';
+
+/** Draws the initial noise for a seed, the way torch does (see `randnLikeTorch`). */
+export type NoiseSource = (seed: number, shape: number[]) => Float32Array;
+
+/** The parts a pipeline runs on; made once when the service starts. */
+export interface PipelineParts {
+  models: PipelineModels;
+  tokenizers: readonly [PromptTokenizer, PromptTokenizer];
+  /** A schedule of `steps` steps (a fresh one per generation: runs may overlap). */
+  schedule(steps: number): NoiseSchedule;
+  noise: NoiseSource;
+}
+
+/** What a generation gives back. */
+export interface GenerationResult {
+  image: Image;
+  seed: number;
+  times: StageTimes;
+}
+
+/**
+ * diffusers' StableDiffusionXLControlNetPipeline, on onnxruntime: encode the prompt (and the
+ * negative one, or zeros), prepare the control image and `time_ids`, draw the initial latents from
+ * the seed, denoise, decode with the VAE.
+ */
+export class ControlNetPipeline {
+  constructor(private readonly parts: PipelineParts) {}
+
+  async generate(generation: Generation, onStep?: StepListener): Promise<GenerationResult> {
+    const { models, tokenizers } = this.parts;
+    const guided = generation.guidanceScale > 1;
+    const batch = guided ? 2 : 1;
+
+    let started = performance.now();
+    // Batch order [negative; positive], as diffusers concatenates them.
+    const embeddings = await encodePrompts(guided ? [generation.negativePrompt, generation.prompt] : [generation.prompt], tokenizers, models);
+    const encodeMs = performance.now() - started;
+
+    started = performance.now();
+    const { height, width } = generation;
+    const timeIds = new Float32Array(batch * 6);
+    for (let b = 0; b < batch; b++) timeIds.set([height, width, 0, 0, height, width], b * 6);
+    const controlBatch = guided && !generation.guessMode ? 2 : 1;
+    const controlImage = await controlImageTensor(generation.control, height, width, controlBatch);
+    const noise = this.parts.noise(generation.seed, [1, 4, height / 8, width / 8]);
+    const schedule = this.parts.schedule(generation.steps);
+    const { latents, ownMs } = await denoise(generation, models, schedule, noise, { embeddings, timeIds, controlImage }, onStep);
+    const denoiseMs = performance.now() - started;
+
+    started = performance.now();
+    const image = await decodeLatents(models.vaeDecoder, latents, height, width);
+    const decodeMs = performance.now() - started;
+    return { image, seed: generation.seed, times: { encode: encodeMs, denoise: denoiseMs, decode: decodeMs, denoiseOwn: ownMs } };
+  }
+}

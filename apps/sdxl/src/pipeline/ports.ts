@@ -1,0 +1,32 @@
+// What the pipeline needs from its parts, as narrow interfaces: the tokenizers, the scheduler and
+// the models come from their own modules (text/, scheduler/, models/), adapted in pipeline.ts.
+import type { ModelRunner } from './model-runner';
+
+/** A CLIP tokenizer as SDXL calls it: 77 ids, BOS … EOS, padded with its pad token. */
+export interface PromptTokenizer {
+  encode(prompt: string): BigInt64Array;
+}
+
+/** The noise schedule, stepped in place on buffers the pipeline owns. */
+export interface NoiseSchedule {
+  /** The model timesteps of an N-step run, first to last. */
+  readonly timesteps: readonly number[];
+  /** The σ the initial noise is scaled by. */
+  readonly initNoiseSigma: number;
+  /** `out = sample / √(σᵢ² + 1)`. */
+  scaleModelInput(sample: Float32Array, stepIndex: number, out: Float32Array): void;
+  /** One Euler step from the predicted noise: `out = sample + (sample − x0)/σᵢ · (σᵢ₊₁ − σᵢ)`. */
+  step(noise: Float32Array, stepIndex: number, sample: Float32Array, out: Float32Array): void;
+}
+
+/** How a model takes its `timestep`: a float32 scalar (current optimum exports) or int64 [1]. */
+export type TimestepInput = { dtype: 'float32'; dims: [] } | { dtype: 'int64'; dims: [1] };
+
+/** The five models of the pipeline, each with the facts of its interface the pipeline uses. */
+export interface PipelineModels {
+  textEncoder: ModelRunner;
+  textEncoder2: ModelRunner;
+  unet: ModelRunner & { timestep: TimestepInput };
+  controlnet: ModelRunner & { timestep: TimestepInput };
+  vaeDecoder: ModelRunner;
+}
