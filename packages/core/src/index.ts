@@ -34,6 +34,8 @@ export type { ServiceMap } from './runtime/service-map';
 export { ServiceServer, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_BODY_SIZE } from './server/create-server';
 export type { ServerOptions } from './server/create-server';
 export { loadServiceTarget } from './runtime/load-target';
+export { createLogger } from './server/logger';
+export type { Logger, LoggerOptions } from './server/logger';
 
 // Calling services
 export { createClient } from './client/create-client';

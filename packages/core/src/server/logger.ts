@@ -9,7 +9,16 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** A JSON-lines logger whose every line carries the service name. */
+/**
+ * A JSON-lines logger whose every line carries the service name: the format of every line Bento
+ * prints, for a service's own lines too (which model it loaded, on which device).
+ *
+ * @example
+ * ```ts fragment
+ * const log = createLogger('SDXLControlNetService');
+ * log.info({ model_dir: dir }, 'models loaded');
+ * ```
+ */
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
   return pino(
