@@ -83,7 +83,7 @@ export async function denoise(
   const steps = schedule.timesteps.length;
   for (let step = 0; step < steps; step++) {
     const t = schedule.timesteps[step]!;
-    schedule.scaleModelInput(buffers.latents, step, buffers.modelInput);
+    schedule.scaleModelInput(buffers.latents, step, buffers.modelInput.subarray(0, latentSize));
     for (let b = 1; b < batch; b++) buffers.modelInput.copyWithin(b * latentSize, 0, latentSize);
 
     const keep = controlnetKeeps(step, steps, generation.controlGuidanceStart, generation.controlGuidanceEnd);

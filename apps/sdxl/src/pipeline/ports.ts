@@ -10,7 +10,7 @@ export interface PromptTokenizer {
 /** The noise schedule, stepped in place on buffers the pipeline owns. */
 export interface NoiseSchedule {
   /** The model timesteps of an N-step run, first to last. */
-  readonly timesteps: readonly number[];
+  readonly timesteps: ArrayLike<number>;
   /** The σ the initial noise is scaled by. */
   readonly initNoiseSigma: number;
   /** `out = sample / √(σᵢ² + 1)`. */
