@@ -9,3 +9,9 @@ export { randnLikeTorch } from './random/randn';
 // The sampler
 export { EulerDiscreteScheduler } from './scheduler/euler-discrete-scheduler';
 export type { EulerDiscreteSchedulerConfig } from './scheduler/euler-discrete-config';
+
+// The model directory: its declared layout and the loader that checks a directory against it.
+export { MODEL_LAYOUT, MODEL_NAMES, resolveShape } from './models/layout';
+export type { ModelDecl, ModelName, TensorDecl } from './models/layout';
+export { loadModelDirectory } from './models/load-model-dir';
+export type { LoadModelDirectoryOptions, ModelDirectory } from './models/load-model-dir';
