@@ -3,6 +3,11 @@
  * Every name is listed here explicitly.
  */
 
+// The service
+export { SDXLControlNetService, SEED_HEADER } from './service';
+export { GenerateInput } from './generate-input';
+export type { GenerateRequest } from './generate-input';
+
 // Noise as torch draws it
 export { randnLikeTorch } from './random/randn';
 

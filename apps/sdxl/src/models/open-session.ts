@@ -1,7 +1,7 @@
 /**
  * The one place that opens an onnxruntime session, so every model is opened the same way.
  */
-import { InferenceSession } from 'onnxruntime-node';
+import { env, InferenceSession } from 'onnxruntime-node';
 
 /** Execution providers in order of preference, as onnxruntime takes them (`'cuda'`, `'cpu'`, …). */
 export type ExecutionProviders = readonly InferenceSession.ExecutionProviderConfig[];
@@ -17,5 +17,8 @@ export function createSession(
   modelPath: string,
   executionProviders: ExecutionProviders,
 ): Promise<InferenceSession> {
-  return InferenceSession.create(modelPath, { executionProviders });
+  // Errors are reported by whoever opens the model, with its file: onnxruntime's own logger would
+  // also print them to stderr (every CPU-only host would show the CUDA probe's failure as an error).
+  env.logLevel = 'fatal';
+  return InferenceSession.create(modelPath, { executionProviders, logSeverityLevel: 3 });
 }

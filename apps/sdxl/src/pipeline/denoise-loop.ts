@@ -3,7 +3,8 @@ import { controlnetKeeps, RESIDUAL_COUNT, residualScales } from './controlnet-sc
 import type { Generation, StepListener } from './generation';
 import type { Feed } from './model-runner';
 import type { PromptEmbeddings } from './prompt-embeddings';
-import type { NoiseSchedule, PipelineModels, TimestepInput } from './ports';
+import type { TimestepInput } from '../models/check-io';
+import type { NoiseSchedule, PipelineModels } from './ports';
 import { CONTROLNET_OUTPUTS, residualBuffers, UNET_RESIDUAL_INPUTS, type ResidualBuffer } from './residual-buffers';
 
 const LATENT_CHANNELS = 4;
@@ -24,8 +25,10 @@ interface LoopBuffers {
   controlnetResiduals: ResidualBuffer[];
 }
 
+/** The `timestep` a model takes: a float scalar (converted for a float16 model) or int64 `[1]`. */
 function timestepFeed(input: TimestepInput, t: number): Feed {
-  return input.dtype === 'float32' ? { data: new Float32Array([t]), dims: [] } : { data: new BigInt64Array([BigInt(t)]), dims: [1] };
+  const dims = [...input.shape];
+  return input.type === 'int64' ? { data: new BigInt64Array([BigInt(Math.round(t))]), dims } : { data: new Float32Array([t]), dims };
 }
 
 /** Inputs of one run: the text conditioning, the control image, `time_ids`, for `batch` rows. */

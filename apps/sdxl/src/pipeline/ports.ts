@@ -1,5 +1,6 @@
 // What the pipeline needs from its parts, as narrow interfaces: the tokenizers, the scheduler and
 // the models come from their own modules (text/, scheduler/, models/), adapted in pipeline.ts.
+import type { TimestepInput } from '../models/check-io';
 import type { ModelRunner } from './model-runner';
 
 /** A CLIP tokenizer as SDXL calls it: 77 ids, BOS … EOS, padded with its pad token. */
@@ -19,8 +20,6 @@ export interface NoiseSchedule {
   step(noise: Float32Array, stepIndex: number, sample: Float32Array, out: Float32Array): void;
 }
 
-/** How a model takes its `timestep`: a float32 scalar (current optimum exports) or int64 [1]. */
-export type TimestepInput = { dtype: 'float32'; dims: [] } | { dtype: 'int64'; dims: [1] };
 
 /** The five models of the pipeline, each with the facts of its interface the pipeline uses. */
 export interface PipelineModels {

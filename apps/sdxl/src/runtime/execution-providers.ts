@@ -1,14 +1,16 @@
-import { env, InferenceSession } from 'onnxruntime-node';
-
-/** Where the models run, and why there. */
-export interface ExecutionChoice {
-  provider: 'cuda' | 'cpu';
-  /** Why CUDA is not used, when it is not. */
-  reason?: string;
-}
+import { createSession, type ExecutionProviders } from '../models/open-session';
 
 /** `SDXL_EXECUTION_PROVIDER`: `auto` (default: CUDA when usable, else CPU), `cuda` (required), `cpu`. */
 export type ProviderRequest = 'auto' | 'cuda' | 'cpu';
+
+/** Where the models will run, and why there. */
+export interface ExecutionChoice {
+  provider: 'cuda' | 'cpu';
+  /** What to open every session with. */
+  providers: ExecutionProviders;
+  /** Why CUDA is not used, when it is not. */
+  reason?: string;
+}
 
 export function providerRequestOf(env: NodeJS.ProcessEnv = process.env): ProviderRequest {
   const value = (env.SDXL_EXECUTION_PROVIDER ?? 'auto').toLowerCase();
@@ -21,33 +23,25 @@ function cudaFailure(error: unknown): string {
   // eslint-disable-next-line no-control-regex
   const text = String((error as Error)?.message ?? error).replace(/\u001b\[[0-9;]*m/g, '');
   const first = text.split('\n')[0]!.slice(0, 200);
-  if (/cannot open shared object file|Failed to load library/.test(text)) {
+  if (/cannot open shared object file|Failed to load (shared )?librar/.test(text)) {
     return `${first}: the CUDA provider libraries are not installed (onnxruntime-node's npm package ships the CPU library only)`;
   }
   return first;
 }
 
 /**
- * Opens an onnxruntime session on the chosen provider. With `auto`, CUDA is tried first: the npm
- * package ships only the CPU library, and asking for CUDA without its provider libraries throws
- * instead of falling back, so the failure is caught, the reason kept, and CPU used.
+ * Decides where the models run by opening `probeModel` (a small one: the first text encoder) on
+ * CUDA. Asking onnxruntime for `['cuda', 'cpu']` without the CUDA provider libraries throws instead
+ * of falling back, so with `auto` the failure is caught, its reason kept for the log, and CPU used.
  */
-export async function createSession(
-  model: string | Uint8Array,
-  request: ProviderRequest,
-  options: InferenceSession.SessionOptions = {},
-): Promise<{ session: InferenceSession; choice: ExecutionChoice }> {
-  // Errors are ours to report: onnxruntime's own logger would print the CUDA probe's failure to
-  // stderr as an error, on every start of a CPU-only host.
-  env.logLevel = 'fatal';
-  const base: InferenceSession.SessionOptions = { logSeverityLevel: 3, ...options };
-  const open = (providers: string[]) =>
-    typeof model === 'string' ? InferenceSession.create(model, { ...base, executionProviders: providers }) : InferenceSession.create(model, { ...base, executionProviders: providers });
-  if (request === 'cpu') return { session: await open(['cpu']), choice: { provider: 'cpu', reason: 'SDXL_EXECUTION_PROVIDER=cpu' } };
+export async function chooseExecutionProviders(request: ProviderRequest, probeModel: string): Promise<ExecutionChoice> {
+  if (request === 'cpu') return { provider: 'cpu', providers: ['cpu'], reason: 'SDXL_EXECUTION_PROVIDER=cpu' };
   try {
-    return { session: await open(['cuda']), choice: { provider: 'cuda' } };
+    const probe = await createSession(probeModel, ['cuda']);
+    await probe.release();
+    return { provider: 'cuda', providers: ['cuda', 'cpu'] };
   } catch (error) {
     if (request === 'cuda') throw new Error(`SDXL_EXECUTION_PROVIDER=cuda, but the CUDA execution provider cannot be used: ${cudaFailure(error)}`);
-    return { session: await open(['cpu']), choice: { provider: 'cpu', reason: `CUDA is not usable here (${cudaFailure(error)})` } };
+    return { provider: 'cpu', providers: ['cpu'], reason: `CUDA is not usable here: ${cudaFailure(error)}` };
   }
 }

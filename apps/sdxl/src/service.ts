@@ -1,0 +1,53 @@
+import { randomInt } from 'node:crypto';
+import { api, createLogger, Image, service, ServiceUnavailableError, type ApiContext } from '@bento/core';
+import { GenerateInput, generationOf, type GenerateRequest } from './generate-input';
+import { loadPipeline, type LoadedPipeline } from './load-pipeline';
+import { modelSource } from './model-source';
+
+/** The response header that carries the seed a generation used: same seed, same image. */
+export const SEED_HEADER = 'x-sdxl-seed';
+
+/**
+ * The GPU service of the canonical example: SDXL with a ControlNet, step for step as diffusers'
+ * StableDiffusionXLControlNetPipeline, on onnxruntime-node. Models load in `onStartup` from
+ * `SDXL_MODEL_DIR` (an optimum SDXL export plus `controlnet/`), else the generated demo model.
+ */
+@service({ name: 'SDXLControlNetService', resources: { gpu: 1, gpu_type: 'nvidia-l4' }, traffic: { timeout: 600 } })
+export class SDXLControlNetService {
+  private readonly log = createLogger('SDXLControlNetService');
+  private loaded?: LoadedPipeline;
+
+  async onStartup(): Promise<void> {
+    const source = modelSource();
+    this.loaded = await loadPipeline(source, this.log);
+    this.log.info({ model_dir: source.dir, demo_model: source.demo, execution_provider: this.loaded.provider }, 'models loaded');
+  }
+
+  async onShutdown(): Promise<void> {
+    await this.loaded?.models.release();
+    this.loaded = undefined;
+  }
+
+  /**
+   * An image that follows the control image `arr` (edges, H×W×3) and the prompt. Without a seed,
+   * one is drawn; either way it is sent back in the `x-sdxl-seed` header.
+   */
+  @api({ input: GenerateInput, doc: 'Generate an image from a prompt and a control image (H×W×3 uint8 edges)' })
+  async generate(request: GenerateRequest, ctx: ApiContext): Promise<Image> {
+    if (!this.loaded) throw new ServiceUnavailableError('SDXLControlNetService has no models loaded');
+    const seed = request.seed ?? randomInt(0, 2 ** 32);
+    ctx.response.headers.set(SEED_HEADER, String(seed));
+    const generation = generationOf(request, seed);
+    const result = await this.loaded.pipeline.generate(generation, () => ctx.signal.throwIfAborted());
+    const { times } = result;
+    this.log.info(
+      { request_id: ctx.requestId, seed, width: generation.width, height: generation.height, steps: generation.steps, encode_ms: round(times.encode), denoise_ms: round(times.denoise), decode_ms: round(times.decode), own_ms: round(times.denoiseOwn) },
+      'generated',
+    );
+    return result.image;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
