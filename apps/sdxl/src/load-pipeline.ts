@@ -3,6 +3,7 @@ import type { Logger } from '@bento/core';
 import { loadModelDirectory, type ModelDirectory } from './models/load-model-dir';
 import { ModelRunner } from './pipeline/model-runner';
 import { ControlNetPipeline } from './pipeline/pipeline';
+import { ResidualScaler } from './pipeline/residual-scaler';
 import { randnLikeTorch } from './random/randn';
 import { chooseExecutionProviders, providerRequestOf } from './runtime/execution-providers';
 import { EulerDiscreteScheduler } from './scheduler/euler-discrete-scheduler';
@@ -14,6 +15,8 @@ export interface LoadedPipeline {
   pipeline: ControlNetPipeline;
   models: ModelDirectory;
   provider: 'cuda' | 'cpu';
+  /** Closes every session. */
+  release(): Promise<void>;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function loadPipeline(source: ModelSource, log: Logger): Promise<Lo
     const tokenizers = await Promise.all([loadClipTokenizer(path.dirname(models.tokenizers.tokenizer.vocab)), loadClipTokenizer(path.dirname(models.tokenizers.tokenizer_2.vocab))] as const);
     // Checked now, so a config the scheduler does not implement fails the start, not the first call.
     EulerDiscreteScheduler.fromConfig(models.schedulerConfig);
+    const scaler = await ResidualScaler.create(choice.providers);
     const runner = (name: keyof ModelDirectory['sessions']) => new ModelRunner(`${name}/model.onnx`, models.sessions[name]);
     const pipeline = new ControlNetPipeline({
       models: {
@@ -44,8 +48,9 @@ export async function loadPipeline(source: ModelSource, log: Logger): Promise<Lo
         return scheduler;
       },
       noise: randnLikeTorch,
+      scaler,
     });
-    return { pipeline, models, provider: choice.provider };
+    return { pipeline, models, provider: choice.provider, release: async () => { await scaler.release(); await models.release(); } };
   } catch (error) {
     await models.release();
     throw error;

@@ -24,7 +24,7 @@ export class SDXLControlNetService {
   }
 
   async onShutdown(): Promise<void> {
-    await this.loaded?.models.release();
+    await this.loaded?.release();
     this.loaded = undefined;
   }
 

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { controlnetKeeps, RESIDUAL_COUNT, residualScales } from './controlnet-schedule';
+import { controlnetKeeps, residualScales } from './controlnet-schedule';
 import type { Generation, StepListener } from './generation';
 import type { Feed } from './model-runner';
 import type { PromptEmbeddings } from './prompt-embeddings';
 import type { TimestepInput } from '../models/check-io';
 import type { NoiseSchedule, PipelineModels } from './ports';
 import { CONTROLNET_OUTPUTS, residualBuffers, UNET_RESIDUAL_INPUTS, type ResidualBuffer } from './residual-buffers';
+import type { ResidualScaler } from './residual-scaler';
 
 const LATENT_CHANNELS = 4;
 
@@ -21,7 +22,7 @@ interface LoopBuffers {
   guided: Float32Array;
   /** What the UNet takes: `[B, …]`. */
   unetResiduals: ResidualBuffer[];
-  /** What the ControlNet writes: the UNet's own buffers, or `[1, …]` ones in guess mode with guidance. */
+  /** What the ControlNet writes (`[1, …]` in guess mode with guidance), scaled into `unetResiduals`. */
   controlnetResiduals: ResidualBuffer[];
 }
 
@@ -44,13 +45,14 @@ export interface LoopConditioning {
  * The denoising loop of diffusers' StableDiffusionXLControlNetPipeline, step for step: scale the
  * latents (twice, for classifier-free guidance), run the ControlNet (its conditional half only in
  * guess mode, zeros for the other; not at all, with zero residuals, outside
- * [control_guidance_start, end]), scale its residuals, run the UNet, guide, Euler step. Every array
- * the loop touches is allocated before the first step and reused; returns the final latents and
- * the time spent outside onnxruntime.
+ * [control_guidance_start, end]), scale its residuals (in onnxruntime, see ResidualScaler), run the
+ * UNet, guide, Euler step. Every array the loop touches is allocated before the first step and
+ * reused; returns the final latents and the time spent outside onnxruntime.
  */
 export async function denoise(
   generation: Generation,
   models: PipelineModels,
+  scaler: ResidualScaler,
   schedule: NoiseSchedule,
   initialNoise: Float32Array,
   conditioning: LoopConditioning,
@@ -104,8 +106,8 @@ export async function denoise(
         },
         outputs,
       );
+      await scaler.scale(buffers.controlnetResiduals, scales, buffers.unetResiduals, controlBatch !== batch);
       runMs += performance.now() - before;
-      scaleResiduals(buffers, scales, batch, controlBatch);
       residualsAreZero = false;
     } else if (!residualsAreZero) {
       for (const residual of buffers.unetResiduals) residual.data.fill(0);
@@ -145,22 +147,6 @@ function allocate(batch: number, controlBatch: number, h: number, w: number, lat
     noise: new Float32Array(batch * latentSize),
     guided: new Float32Array(latentSize),
     unetResiduals,
-    controlnetResiduals: controlBatch === batch ? unetResiduals : residualBuffers(controlBatch, h, w),
+    controlnetResiduals: residualBuffers(controlBatch, h, w),
   };
-}
-
-/**
- * Multiplies the ControlNet's residuals by their scales, in place. In guess mode with guidance the
- * ControlNet ran on the conditional half alone: its scaled residuals go to the UNet's second half,
- * and the unconditional half stays zero.
- */
-function scaleResiduals(buffers: LoopBuffers, scales: Float32Array, batch: number, controlBatch: number): void {
-  for (let k = 0; k < RESIDUAL_COUNT; k++) {
-    const source = buffers.controlnetResiduals[k]!.data;
-    const scale = scales[k]!;
-    const target = buffers.unetResiduals[k]!.data;
-    const offset = controlBatch === batch ? 0 : target.length - source.length;
-    if (offset > 0) target.fill(0, 0, offset);
-    for (let i = 0; i < source.length; i++) target[offset + i] = Math.fround(source[i]! * scale);
-  }
 }

@@ -6,6 +6,7 @@ import { denoise } from './denoise-loop';
 import type { Generation, StageTimes, StepListener } from './generation';
 import { encodePrompts } from './prompt-embeddings';
 import type { NoiseSchedule, PipelineModels, PromptTokenizer } from './ports';
+import type { ResidualScaler } from './residual-scaler';
 
 /** Draws the initial noise for a seed, the way torch does (see `randnLikeTorch`). */
 export type NoiseSource = (seed: number, shape: number[]) => Float32Array;
@@ -17,6 +18,7 @@ export interface PipelineParts {
   /** A schedule of `steps` steps (a fresh one per generation: runs may overlap). */
   schedule(steps: number): NoiseSchedule;
   noise: NoiseSource;
+  scaler: ResidualScaler;
 }
 
 /** What a generation gives back. */
@@ -52,7 +54,7 @@ export class ControlNetPipeline {
     const controlImage = await controlImageTensor(generation.control, height, width, controlBatch);
     const noise = this.parts.noise(generation.seed, [1, 4, height / 8, width / 8]);
     const schedule = this.parts.schedule(generation.steps);
-    const { latents, ownMs } = await denoise(generation, models, schedule, noise, { embeddings, timeIds, controlImage }, onStep);
+    const { latents, ownMs } = await denoise(generation, models, this.parts.scaler, schedule, noise, { embeddings, timeIds, controlImage }, onStep);
     const denoiseMs = performance.now() - started;
 
     started = performance.now();
