@@ -18,8 +18,6 @@ interface LoopBuffers {
   modelInput: Float32Array;
   /** `[B, 4, h, w]`: the UNet's noise prediction. */
   noise: Float32Array;
-  /** `[1, 4, h, w]`: the guided prediction (equal to `noise` without guidance). */
-  guided: Float32Array;
   /** What the UNet takes: `[B, …]`. */
   unetResiduals: ResidualBuffer[];
   /** What the ControlNet writes (`[1, …]` in guess mode with guidance), scaled into `unetResiduals`. */
@@ -126,14 +124,8 @@ export async function denoise(
     await models.unet.run(feeds, { out_sample: { data: buffers.noise, dims: latentDims } });
     runMs += performance.now() - before;
 
-    if (guided) {
-      const g = generation.guidanceScale;
-      for (let i = 0; i < latentSize; i++) {
-        const unconditional = buffers.noise[i]!;
-        buffers.guided[i] = Math.fround(unconditional + Math.fround(g * Math.fround(buffers.noise[latentSize + i]! - unconditional)));
-      }
-    }
-    schedule.step(guided ? buffers.guided : buffers.noise, step, buffers.latents, buffers.latents);
+    if (guided) schedule.stepGuided(buffers.noise, generation.guidanceScale, step, buffers.latents, buffers.latents);
+    else schedule.step(buffers.noise, step, buffers.latents, buffers.latents);
     onStep?.(step + 1, steps);
   }
   return { latents: buffers.latents, ownMs: performance.now() - started - runMs };
@@ -145,7 +137,6 @@ function allocate(batch: number, controlBatch: number, h: number, w: number, lat
     latents: new Float32Array(latentSize),
     modelInput: new Float32Array(batch * latentSize),
     noise: new Float32Array(batch * latentSize),
-    guided: new Float32Array(latentSize),
     unetResiduals,
     controlnetResiduals: residualBuffers(controlBatch, h, w),
   };

@@ -169,6 +169,19 @@ describe('EulerDiscreteScheduler steps', () => {
     expect(scaledInPlace).toEqual(scaled);
   });
 
+  it('steps with guidance in one pass exactly as guiding first (u + g·(c − u) in float32) and then stepping', () => {
+    const scheduler = sdxlScheduler();
+    const n = 64;
+    const sample = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i) * 10));
+    const noise = Float32Array.from({ length: 2 * n }, (_, i) => Math.fround(Math.cos(i * 0.7)));
+    const g = 5;
+    const guided = Float32Array.from({ length: n }, (_, i) => Math.fround(noise[i] + Math.fround(g * Math.fround(noise[n + i] - noise[i]))));
+    const twoPasses = scheduler.step(guided, 4, sample, new Float32Array(n));
+    const onePass = scheduler.stepGuided(noise, g, 4, sample, new Float32Array(n));
+    expect(onePass).toEqual(twoPasses);
+    expect(() => scheduler.stepGuided(new Float32Array(n), g, 4, sample, new Float32Array(n))).toThrow(RangeError);
+  });
+
   it('lands on the predicted clean sample x − σε at the last step', () => {
     const scheduler = sdxlScheduler();
     const last = scheduler.timesteps.length - 1;

@@ -125,6 +125,38 @@ export class EulerDiscreteScheduler {
     return out;
   }
 
+  /**
+   * Classifier-free guidance and `step` in one pass over the latents: `noise` holds the
+   * unconditional prediction then the conditional one (`[2, …]`, diffusers' batch order), the
+   * epsilon is `u + g·(c − u)` in float32, then the Euler step as `step` takes it. One pass
+   * instead of two: at SDXL's 4×128×128 latents the loop is most of the pipeline's own time a step.
+   */
+  stepGuided(
+    noise: Float32Array,
+    guidanceScale: number,
+    stepIndex: number,
+    sample: Float32Array,
+    out: Float32Array,
+  ): Float32Array {
+    this.checkStep(stepIndex);
+    checkBuffer(sample, 'sample');
+    checkBuffer(noise, 'noise', 2 * sample.length);
+    checkBuffer(out, 'out', sample.length);
+    const n = sample.length;
+    const g = f32(guidanceScale);
+    const sigma = this.sigmaValues[stepIndex];
+    const dt = f32(this.sigmaValues[stepIndex + 1] - sigma);
+    for (let i = 0; i < n; i++) {
+      const unconditional = noise[i];
+      const epsilon = f32(unconditional + f32(g * f32(noise[n + i] - unconditional)));
+      const x = sample[i];
+      const predictedOriginal = f32(x - f32(sigma * epsilon));
+      const derivative = f32(f32(x - predictedOriginal) / sigma);
+      out[i] = f32(x + f32(derivative * dt));
+    }
+    return out;
+  }
+
   private checkTimestepsSet(): void {
     if (this.timestepValues.length === 0) {
       throw new Error('EulerDiscreteScheduler: call setTimesteps(steps) first');
