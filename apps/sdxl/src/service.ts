@@ -12,7 +12,15 @@ export const SEED_HEADER = 'x-sdxl-seed';
  * StableDiffusionXLControlNetPipeline, on onnxruntime-node. Models load in `onStartup` from
  * `SDXL_MODEL_DIR` (an optimum SDXL export plus `controlnet/`), else the generated demo model.
  */
-@service({ name: 'SDXLControlNetService', resources: { gpu: 1, gpu_type: 'nvidia-l4' }, traffic: { timeout: 600 } })
+@service({
+  name: 'SDXLControlNetService',
+  // Read when the module loads, so /docs says what is served: a real export, or the demo model.
+  description: process.env.SDXL_MODEL_DIR
+    ? `SDXL + ControlNet on onnxruntime-node, serving the models in ${process.env.SDXL_MODEL_DIR}.`
+    : 'SDXL + ControlNet on onnxruntime-node, serving the generated demo model (SDXL_MODEL_DIR is not set): a tiny stand-in with the real interface whose pictures follow the control image and the colour words of the prompt.',
+  resources: { gpu: 1, gpu_type: 'nvidia-l4' },
+  traffic: { timeout: 600 },
+})
 export class SDXLControlNetService {
   private readonly log = createLogger('SDXLControlNetService');
   private loaded?: LoadedPipeline;
