@@ -86,7 +86,8 @@ export async function denoise(
   const steps = schedule.timesteps.length;
   for (let step = 0; step < steps; step++) {
     const t = schedule.timesteps[step]!;
-    schedule.scaleModelInput(buffers.latents, step, buffers.modelInput.subarray(0, latentSize));
+    // With guidance the previous step's pass already scaled the latents for this one.
+    if (!guided || step === 0) schedule.scaleModelInput(buffers.latents, step, buffers.modelInput.subarray(0, latentSize));
     for (let b = 1; b < batch; b++) buffers.modelInput.copyWithin(b * latentSize, 0, latentSize);
 
     const keep = controlnetKeeps(step, steps, generation.controlGuidanceStart, generation.controlGuidanceEnd);
@@ -124,7 +125,10 @@ export async function denoise(
     await models.unet.run(feeds, { out_sample: { data: buffers.noise, dims: latentDims } });
     runMs += performance.now() - before;
 
-    if (guided) schedule.stepGuided(buffers.noise, generation.guidanceScale, step, buffers.latents, buffers.latents);
+    if (guided) {
+      const nextModelInput = step + 1 < steps ? buffers.modelInput.subarray(0, latentSize) : undefined;
+      schedule.stepGuided(buffers.noise, generation.guidanceScale, step, buffers.latents, buffers.latents, nextModelInput);
+    }
     else schedule.step(buffers.noise, step, buffers.latents, buffers.latents);
     onStep?.(step + 1, steps);
   }

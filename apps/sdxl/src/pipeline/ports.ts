@@ -18,8 +18,11 @@ export interface NoiseSchedule {
   scaleModelInput(sample: Float32Array, stepIndex: number, out: Float32Array): void;
   /** One Euler step from the predicted noise: `out = sample + (sample − x0)/σᵢ · (σᵢ₊₁ − σᵢ)`. */
   step(noise: Float32Array, stepIndex: number, sample: Float32Array, out: Float32Array): void;
-  /** Guidance `u + g·(c − u)` over `noise` (`[unconditional; conditional]`), then `step`, in one pass. */
-  stepGuided(noise: Float32Array, guidanceScale: number, stepIndex: number, sample: Float32Array, out: Float32Array): void;
+  /**
+   * Guidance `u + g·(c − u)` over `noise` (`[unconditional; conditional]`), then `step`, and the next
+   * step's scaled model input into `nextModelInput` when given, in one pass.
+   */
+  stepGuided(noise: Float32Array, guidanceScale: number, stepIndex: number, sample: Float32Array, out: Float32Array, nextModelInput?: Float32Array): void;
 }
 
 

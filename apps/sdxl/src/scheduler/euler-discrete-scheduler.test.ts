@@ -179,7 +179,13 @@ describe('EulerDiscreteScheduler steps', () => {
     const twoPasses = scheduler.step(guided, 4, sample, new Float32Array(n));
     const onePass = scheduler.stepGuided(noise, g, 4, sample, new Float32Array(n));
     expect(onePass).toEqual(twoPasses);
+    // …and the next step's model input, as scaleModelInput would write it.
+    const next = new Float32Array(n);
+    scheduler.stepGuided(noise, g, 4, sample, new Float32Array(n), next);
+    expect(next).toEqual(scheduler.scaleModelInput(twoPasses, 5, new Float32Array(n)));
     expect(() => scheduler.stepGuided(new Float32Array(n), g, 4, sample, new Float32Array(n))).toThrow(RangeError);
+    const last = scheduler.timesteps.length - 1;
+    expect(() => scheduler.stepGuided(noise, g, last, sample, new Float32Array(n), next)).toThrow(RangeError);
   });
 
   it('lands on the predicted clean sample x − σε at the last step', () => {

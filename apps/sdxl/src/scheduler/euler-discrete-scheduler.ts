@@ -126,10 +126,12 @@ export class EulerDiscreteScheduler {
   }
 
   /**
-   * Classifier-free guidance and `step` in one pass over the latents: `noise` holds the
-   * unconditional prediction then the conditional one (`[2, …]`, diffusers' batch order), the
-   * epsilon is `u + g·(c − u)` in float32, then the Euler step as `step` takes it. One pass
-   * instead of two: at SDXL's 4×128×128 latents the loop is most of the pipeline's own time a step.
+   * Classifier-free guidance, `step`, and the next step's `scaleModelInput`, in one pass over the
+   * latents: `noise` holds the unconditional prediction then the conditional one (`[2, …]`,
+   * diffusers' batch order); the epsilon is `u + g·(c − u)` in float32, the Euler step is `step`'s,
+   * and when `nextModelInput` is given (not at the last step) the new sample scaled for step
+   * `stepIndex + 1` is written there too. One pass instead of three: at SDXL's 4×128×128 latents
+   * these loops are most of the pipeline's own time a step.
    */
   stepGuided(
     noise: Float32Array,
@@ -137,22 +139,30 @@ export class EulerDiscreteScheduler {
     stepIndex: number,
     sample: Float32Array,
     out: Float32Array,
+    nextModelInput?: Float32Array,
   ): Float32Array {
     this.checkStep(stepIndex);
     checkBuffer(sample, 'sample');
     checkBuffer(noise, 'noise', 2 * sample.length);
     checkBuffer(out, 'out', sample.length);
+    if (nextModelInput !== undefined) {
+      this.checkStep(stepIndex + 1);
+      checkBuffer(nextModelInput, 'nextModelInput', sample.length);
+    }
     const n = sample.length;
     const g = f32(guidanceScale);
     const sigma = this.sigmaValues[stepIndex];
     const dt = f32(this.sigmaValues[stepIndex + 1] - sigma);
+    const nextScale = nextModelInput === undefined ? 1 : noisyInputScale(this.sigmaValues[stepIndex + 1]);
     for (let i = 0; i < n; i++) {
       const unconditional = noise[i];
       const epsilon = f32(unconditional + f32(g * f32(noise[n + i] - unconditional)));
       const x = sample[i];
       const predictedOriginal = f32(x - f32(sigma * epsilon));
       const derivative = f32(f32(x - predictedOriginal) / sigma);
-      out[i] = f32(x + f32(derivative * dt));
+      const next = f32(x + f32(derivative * dt));
+      out[i] = next;
+      if (nextModelInput !== undefined) nextModelInput[i] = f32(next / nextScale);
     }
     return out;
   }
