@@ -1,16 +1,8 @@
 import type { Image } from '@bento/core';
+import { roundHalfToEven } from '../numeric/numpy-float64';
 
 /** SDXL's VAE scaling factor (the fp16-fix VAE keeps it). */
 export const VAE_SCALING_FACTOR = 0.13025;
-
-/** Rounds half to even, as numpy's `round` does when diffusers turns the image into bytes. */
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const fraction = value - floor;
-  if (fraction > 0.5) return floor + 1;
-  if (fraction < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
-}
 
 /**
  * The VAE's `[1, 3, H, W]` output in [-1, 1] as an RGB image, as diffusers' postprocessing does:
@@ -23,7 +15,7 @@ export function vaeOutputToImage(sample: Float32Array, height: number, width: nu
     for (let i = 0; i < plane; i++) {
       const x = sample[c * plane + i]!;
       const unit = Math.min(Math.max(Math.fround(Math.fround(x / 2) + 0.5), 0), 1);
-      data[i * 3 + c] = roundHalfEven(Math.fround(unit * 255));
+      data[i * 3 + c] = roundHalfToEven(Math.fround(unit * 255));
     }
   }
   return { data, width, height, channels: 3 };

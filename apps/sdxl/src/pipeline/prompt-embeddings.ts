@@ -1,3 +1,4 @@
+import { PENULTIMATE_HIDDEN_STATE } from '../models/layout';
 import type { PipelineModels, PromptTokenizer } from './ports';
 
 /** Token positions of a CLIP prompt. */
@@ -45,8 +46,8 @@ export async function encodePrompts(
   const states1 = { data: new Float32Array(n * SEQUENCE_LENGTH * WIDTH_1), dims: [n, SEQUENCE_LENGTH, WIDTH_1] };
   const states2 = { data: new Float32Array(n * SEQUENCE_LENGTH * WIDTH_2), dims: [n, SEQUENCE_LENGTH, WIDTH_2] };
   const textEmbeds = { data: new Float32Array(n * WIDTH_2), dims: [n, WIDTH_2] };
-  await models.textEncoder.run({ input_ids: { data: ids(tokenizers[0]), dims } }, { 'hidden_states.11': states1 });
-  await models.textEncoder2.run({ input_ids: { data: ids(tokenizers[1]), dims } }, { 'hidden_states.31': states2, text_embeds: textEmbeds });
+  await models.textEncoder.run({ input_ids: { data: ids(tokenizers[0]), dims } }, { [PENULTIMATE_HIDDEN_STATE.text_encoder]: states1 });
+  await models.textEncoder2.run({ input_ids: { data: ids(tokenizers[1]), dims } }, { [PENULTIMATE_HIDDEN_STATE.text_encoder_2]: states2, text_embeds: textEmbeds });
 
   encoded.forEach(({ index }, row) => {
     for (let token = 0; token < SEQUENCE_LENGTH; token++) {

@@ -4,7 +4,7 @@ import {
   type EulerDiscreteSchedulerConfig,
 } from './euler-discrete-config';
 import { alphasCumprod, sigmaOf, trainingBetas, trainingSigmas } from './noise-schedule';
-import { interpolateAtIndex } from './numpy-float64';
+import { interpolateAtIndex } from '../numeric/numpy-float64';
 import { inferenceTimesteps } from './timestep-spacing';
 
 // Read once: a global lookup per element is slow where the global object is a proxy (Jest's VM

@@ -1,5 +1,5 @@
 import type { EulerDiscreteSchedulerConfig } from './euler-discrete-config';
-import { numpyArange, numpyLinspace, roundHalfToEven } from './numpy-float64';
+import { numpyArange, numpyLinspace, roundHalfToEven } from '../numeric/numpy-float64';
 
 const f32 = Math.fround;
 

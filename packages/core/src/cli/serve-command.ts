@@ -37,21 +37,21 @@ interface ServeFlags {
 }
 
 /** Stops `stop` once on SIGTERM/SIGINT (and when a supervising parent goes away), then exits. */
-function onShutdownSignals(stop: () => Promise<void>, log: (msg: string) => void): void {
+function onShutdownSignals(stop: () => Promise<void>, log: (msg: string, cause: string) => void): void {
   let stopping = false;
-  const handler = (reason: string) => {
+  const handler = (cause: string, what: string) => {
     if (stopping) return;
     stopping = true;
-    log(reason);
+    log(`${cause}: ${what}`, cause);
     stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.on('SIGTERM', () => handler('SIGTERM: draining in-flight requests'));
-  process.on('SIGINT', () => handler('SIGINT: draining in-flight requests'));
+  process.on('SIGTERM', () => handler('SIGTERM', 'draining in-flight requests'));
+  process.on('SIGINT', () => handler('SIGINT', 'draining in-flight requests'));
   // Started by a supervisor with an IPC channel: when it dies, the channel closes; stop too.
-  if (process.send) process.on('disconnect', () => handler('supervisor went away: stopping'));
+  if (process.send) process.on('disconnect', () => handler('supervisor went away', 'stopping'));
 }
 
 /**
@@ -63,9 +63,9 @@ async function serveUntilStopped(service: ServiceClass, options: ServeOptions): 
   let running: RunningService | undefined;
   onShutdownSignals(
     () => running?.close() ?? Promise.resolve(),
-    (reason) => {
+    (reason, cause) => {
       if (running) running.server.logger.info(reason);
-      else new RuntimeLog().logger(getServiceDefinition(service).name).info(`${reason.split(':')[0]} during startup: exiting before the service was ready`);
+      else new RuntimeLog().logger(getServiceDefinition(service).name).info(`${cause} during startup: exiting before the service was ready`);
     },
   );
   running = await serve(service, options);

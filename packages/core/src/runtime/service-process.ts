@@ -32,8 +32,7 @@ export class ServiceProcess {
   private child?: ChildProcess;
   private stopping = false;
   private ready = false;
-  /** The process exited before it was marked ready, and its last output has been read. */
-  exitedEarly = false;
+  private reportedStartupExit = false;
   private readonly lastLines: string[] = [];
   private startupExit?: (exit: ProcessExit) => void;
   /** Resolves when the process exits before `markReady()`; never otherwise. */
@@ -54,6 +53,11 @@ export class ServiceProcess {
   /** The last lines the process wrote (readable text, JSON log lines reduced to their message). */
   get recentLines(): readonly string[] {
     return this.lastLines;
+  }
+
+  /** The process exited before it was marked ready, and its last output has been read. */
+  get exitedEarly(): boolean {
+    return this.reportedStartupExit;
   }
 
   /** From now on an exit is a crash of a running service: restarted with backoff. */
@@ -97,7 +101,7 @@ export class ServiceProcess {
       // After 'close' the last lines of its output have been read too.
       const child = this.child!;
       const report = () => {
-        this.exitedEarly = true;
+        this.reportedStartupExit = true;
         this.startupExit!({ code, signal });
       };
       if (child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false) report();

@@ -1,11 +1,9 @@
 import { encodeImage, isImage, type Image } from '../sdk/image';
-import { JsonConversion, jsonConversionOf, jsonReplacer } from '../wire/json-values';
-
-const MAX_DEPTH = 64;
+import { JSON_WALK_DEPTH, JsonConversion, jsonConversionOf, jsonReplacer } from '../wire/json-values';
 
 /** Replaces every nested Image by a PNG data URL (the form `Image()` accepts back). */
 async function inlineImages(value: unknown, depth = 0): Promise<unknown> {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || depth > MAX_DEPTH) return value;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || depth > JSON_WALK_DEPTH) return value;
   if (isImage(value)) return `data:image/png;base64,${(await encodeImage(value as Image)).toString('base64')}`;
   if (Array.isArray(value)) return Promise.all(value.map((item) => inlineImages(item, depth + 1)));
   const out: Record<string, unknown> = {};

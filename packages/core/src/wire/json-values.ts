@@ -2,7 +2,8 @@ import { fromHalfBits } from './float16';
 import { isImage } from './image-value';
 import { isTensor } from './tensor-value';
 
-const MAX_DEPTH = 64;
+/** How deep the JSON walks look into a value (deeper parts are left to `JSON.stringify`). */
+export const JSON_WALK_DEPTH = 64;
 
 /** How a value must be converted to JSON text. */
 export const JsonConversion = {
@@ -18,7 +19,7 @@ export type JsonConversion = (typeof JsonConversion)[keyof typeof JsonConversion
 /** What converting `value` to JSON needs; a walk that stops at the first Image. */
 export function jsonConversionOf(value: unknown, depth = 0): JsonConversion {
   if (typeof value === 'bigint') return JsonConversion.Replacer;
-  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return JsonConversion.None;
+  if (typeof value !== 'object' || value === null || depth > JSON_WALK_DEPTH) return JsonConversion.None;
   if (ArrayBuffer.isView(value)) return JsonConversion.Replacer;
   if (isImage(value)) return JsonConversion.Images;
   let needed: JsonConversion = JsonConversion.None;

@@ -1,6 +1,7 @@
 /**
- * The few numpy routines diffusers' `set_timesteps` runs, with numpy's float64 arithmetic, so that
- * fractional timesteps and interpolated sigmas come out as numpy computes them.
+ * The few numpy routines diffusers runs (in `set_timesteps`, and the final rounding of the image),
+ * with numpy's float64 arithmetic, so that fractional timesteps, interpolated sigmas and pixel
+ * values come out as numpy computes them.
  */
 
 /** `np.round`: halves go to the even neighbour. */
