@@ -5,6 +5,7 @@
 
 // The service
 export { SDXLControlNetService, SEED_HEADER } from './service';
+export type { GenerateEvent } from './service';
 export { GenerateInput } from './generate-input';
 export type { GenerateRequest } from './generate-input';
 

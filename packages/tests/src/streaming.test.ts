@@ -114,6 +114,18 @@ describe('streaming APIs over HTTP (server-sent events)', () => {
     expect(midway).toMatchObject({ status: 500, code: 'internal_error' });
   });
 
+  it('starts a stream only when iterated: a stream kept for later is not called as a plain API meanwhile', async () => {
+    const client = createClient<typeof Counter>(counter.url);
+    await collect(client.count({ n: 1 })); // the client has discovered the routes
+    const calls = () => counter.logs().filter((line) => line.path === '/count').length;
+    const before = calls();
+    const stream = client.count({ n: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(calls()).toBe(before);
+    expect(await collect(stream)).toEqual([{ i: 0 }, { i: 1 }]);
+    await until(() => calls() === before + 1, 'the access line of the one request');
+  });
+
   it('stops the generator when the client leaves the loop early', async () => {
     const client = createClient<typeof Counter>(counter.url);
     const closed = counted.closedEarly;

@@ -84,11 +84,12 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
   const routes = new RouteTable(baseUrl);
 
   /** Sends one call and resolves with its successful response; rejects with the call's error. */
-  const send = async (method: string, input: unknown, callOptions: ClientCallOptions, accept: string, signal: AbortSignal | undefined): Promise<{ response: Response; target: string }> => {
-    let target = `${baseUrl}/${method}`;
+  const send = async (method: string, input: unknown, callOptions: ClientCallOptions, accept: string, signal: AbortSignal | undefined, unlessStreaming = false): Promise<{ response: Response; target: string } | undefined> => {
     signal?.throwIfAborted();
     await readiness.passed(signal);
-    target = baseUrl + (await settleOrAbort(routes.routeOf(method), signal));
+    const route = await settleOrAbort(routes.infoOf(method), signal);
+    if (unlessStreaming && route.streaming) return undefined;
+    const target = baseUrl + route.path;
     const { body, contentType } = encodeRequest(input);
     const headers: Record<string, string> = { accept, ...options.headers, ...callOptions.headers };
     if (contentType) headers['content-type'] = contentType;
@@ -104,11 +105,14 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
     return { response, target };
   };
 
-  const call = async (method: string, input: unknown, callOptions: ClientCallOptions = {}): Promise<unknown> => {
+  /** A plain call; `automatic` (started without being awaited yet) sends nothing to a streaming API. */
+  const call = async (method: string, input: unknown, callOptions: ClientCallOptions = {}, automatic = false): Promise<unknown> => {
     checkCallOptions(callOptions, `client.${method}()`);
     const deadline = callDeadline(callOptions, options.timeoutMs);
     try {
-      const { response } = await send(method, input, callOptions, CLIENT_ACCEPT, deadline.signal);
+      const sent = await send(method, input, callOptions, CLIENT_ACCEPT, deadline.signal, automatic);
+      if (!sent) return undefined;
+      const { response } = sent;
       // The signal also covers reading the body: a timeout mid-answer still ends the call.
       return await decodeResponse(response);
     } catch (error) {
@@ -119,11 +123,12 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
 
   /** A streaming API's values; leaving the loop early closes the connection, which cancels the call. */
   async function* stream(method: string, input: unknown, callOptions: ClientCallOptions = {}): AsyncGenerator<unknown, unknown, undefined> {
+    checkCallOptions(callOptions, `client.${method}()`);
     const deadline = callDeadline(callOptions, options.timeoutMs);
     const stop = new AbortController();
     const signal = deadline.signal ? AbortSignal.any([deadline.signal, stop.signal]) : stop.signal;
     try {
-      const { response, target } = await send(method, input, callOptions, SSE_ACCEPT, signal);
+      const { response, target } = (await send(method, input, callOptions, SSE_ACCEPT, signal))!;
       if (!(response.headers.get('content-type') ?? '').startsWith(SSE_ACCEPT) || !response.body) {
         throw new ServiceUnavailableError(`${target} did not answer with an event stream: ${method} is not a streaming API there`, { url: target });
       }
@@ -151,8 +156,7 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
       let method = methods.get(property);
       if (!method) {
         methods.set(property, (method = (input, callOptions) => {
-          checkCallOptions(callOptions, `client.${property}()`);
-          return pendingCall(() => call(property, input, callOptions), () => stream(property, input, callOptions));
+          return pendingCall((automatic) => call(property, input, callOptions, automatic), () => stream(property, input, callOptions));
         }));
       }
       return method;
