@@ -6,7 +6,7 @@
 // The service
 export { SDXLControlNetService, SEED_HEADER } from './service';
 export type { GenerateEvent } from './service';
-export { GenerateInput } from './generate-input';
+export { GenerateInput, MAX_SIDE, MIN_SIDE } from './generate-input';
 export type { GenerateRequest } from './generate-input';
 
 // Noise as torch draws it
