@@ -6,6 +6,7 @@ import { loadPipeline, type LoadedPipeline } from './load-pipeline';
 import type { Generation } from './pipeline/generation';
 import type { ControlNetPipeline, GenerationResult } from './pipeline/pipeline';
 import { modelSource } from './model-source';
+import { withRunClock } from './pipeline/run-clock';
 
 /** The response header that carries the seed a generation used: same seed, same image. */
 export const SEED_HEADER = 'x-sdxl-seed';
@@ -46,8 +47,8 @@ export class SDXLControlNetService {
   @api({ input: GenerateInput, doc: 'Generate an image from a prompt and a control image (H×W×3 uint8 edges)' })
   async generate(request: GenerateRequest, ctx: ApiContext): Promise<Image> {
     const { pipeline, generation } = this.prepare(request, ctx);
-    const result = await pipeline.generate(generation, () => ctx.signal.throwIfAborted());
-    this.logGenerated(result, generation, ctx);
+    const { value: result, runMs } = await withRunClock(() => pipeline.generate(generation, () => ctx.signal.throwIfAborted()));
+    this.logGenerated(result, generation, ctx, runMs);
     return result.image;
   }
 
@@ -90,9 +91,10 @@ export class SDXLControlNetService {
     return { pipeline: this.loaded.pipeline, generation: generationOf(request, seed) };
   }
 
-  private logGenerated({ times }: GenerationResult, generation: Generation, ctx: ApiContext): void {
+  /** `runMs`: the generation's time inside onnxruntime, when it was counted (see pipeline/run-clock.ts). */
+  private logGenerated({ times }: GenerationResult, generation: Generation, ctx: ApiContext, runMs?: number): void {
     this.log.info(
-      { request_id: ctx.requestId, seed: generation.seed, width: generation.width, height: generation.height, steps: generation.steps, encode_ms: round(times.encode), denoise_ms: round(times.denoise), decode_ms: round(times.decode), own_ms: round(times.denoiseOwn) },
+      { request_id: ctx.requestId, seed: generation.seed, width: generation.width, height: generation.height, steps: generation.steps, encode_ms: round(times.encode), denoise_ms: round(times.denoise), decode_ms: round(times.decode), own_ms: round(times.denoiseOwn), ...(runMs === undefined ? {} : { onnx_ms: round(runMs) }) },
       'generated',
     );
   }
