@@ -6,7 +6,7 @@ import { loadPipeline, type LoadedPipeline } from './load-pipeline';
 import type { Generation } from './pipeline/generation';
 import type { ControlNetPipeline, GenerationResult } from './pipeline/pipeline';
 import { modelSource } from './model-source';
-import { withRunClock } from './pipeline/run-clock';
+import { withRunClock, type RunTimes } from './pipeline/run-clock';
 
 /** The response header that carries the seed a generation used: same seed, same image. */
 export const SEED_HEADER = 'x-sdxl-seed';
@@ -47,8 +47,8 @@ export class SDXLControlNetService {
   @api({ input: GenerateInput, doc: 'Generate an image from a prompt and a control image (H×W×3 uint8 edges)' })
   async generate(request: GenerateRequest, ctx: ApiContext): Promise<Image> {
     const { pipeline, generation } = this.prepare(request, ctx);
-    const { value: result, runMs } = await withRunClock(() => pipeline.generate(generation, () => ctx.signal.throwIfAborted()));
-    this.logGenerated(result, generation, ctx, runMs);
+    const { value: result, runs } = await withRunClock(() => pipeline.generate(generation, () => ctx.signal.throwIfAborted()));
+    this.logGenerated(result, generation, ctx, runs);
     return result.image;
   }
 
@@ -91,10 +91,10 @@ export class SDXLControlNetService {
     return { pipeline: this.loaded.pipeline, generation: generationOf(request, seed) };
   }
 
-  /** `runMs`: the generation's time inside onnxruntime, when it was counted (see pipeline/run-clock.ts). */
-  private logGenerated({ times }: GenerationResult, generation: Generation, ctx: ApiContext, runMs?: number): void {
+  /** `runs`: the generation's time inside onnxruntime, in all and by model, when it was counted (see pipeline/run-clock.ts). */
+  private logGenerated({ times }: GenerationResult, generation: Generation, ctx: ApiContext, runs?: RunTimes): void {
     this.log.info(
-      { request_id: ctx.requestId, seed: generation.seed, width: generation.width, height: generation.height, steps: generation.steps, encode_ms: round(times.encode), denoise_ms: round(times.denoise), decode_ms: round(times.decode), own_ms: round(times.denoiseOwn), ...(runMs === undefined ? {} : { onnx_ms: round(runMs) }) },
+      { request_id: ctx.requestId, seed: generation.seed, width: generation.width, height: generation.height, steps: generation.steps, encode_ms: round(times.encode), denoise_ms: round(times.denoise), decode_ms: round(times.decode), own_ms: round(times.denoiseOwn), ...(runs && { onnx_ms: round(runs.total), onnx_by_model_ms: roundEach(runs.byModel) }) },
       'generated',
     );
   }
@@ -107,4 +107,8 @@ export type GenerateEvent =
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+function roundEach(ms: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(ms).map(([key, value]) => [key, round(value)]));
 }

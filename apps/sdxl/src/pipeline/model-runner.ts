@@ -45,7 +45,7 @@ export class ModelRunner {
     }
     let results: InferenceSession.OnnxValueMapType;
     try {
-      results = await timeRun(() => this.session.run(inputs, fetches));
+      results = await timeRun(this.name, () => this.session.run(inputs, fetches));
     } catch (cause) {
       throw new Error(`${this.name}: ${(cause as Error).message.split('\n')[0]}`, { cause });
     }
