@@ -102,9 +102,12 @@ class ApiCall implements ApiContext {
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      this.res.once('close', () => {
+      const clientLeft = () => {
         if (!this.answered) this.abort(new Error('client closed the connection'));
-      });
+      };
+      // A client that left before the method first read its signal: that 'close' was emitted already.
+      if (this.res.destroyed) clientLeft();
+      else this.res.once('close', clientLeft);
     }
     if (this.abortReason && !this.controller.signal.aborted) this.controller.abort(this.abortReason);
     return this.controller.signal;
