@@ -75,3 +75,44 @@ describe('ControlNet refuses bad input and keeps serving', () => {
     expect(calls.answered).toEqual({ '200': goodCalls });
   });
 });
+
+describe('ControlNet passes a cancelled request on', () => {
+  let modelDir: string;
+  let app: ServedApp;
+
+  beforeAll(async () => {
+    modelDir = tempDemoModel();
+    app = await serveApp(modelDir, 'production');
+  }, 120_000);
+  afterAll(async () => {
+    await app?.stop();
+    killStragglers();
+    removeDemoModel(modelDir);
+  });
+
+  it('stops the generation in SDXLControlNetService when the client goes away', async () => {
+    const socket = app.sdxlSocket!;
+    // 150 steps at 512²: many seconds of work, so the generation is surely under way when abandoned.
+    const client = new AbortController();
+    const abandoned = generate(app.url, await discPng(512, 512), { prompt: 'a red house', seed: 1, num_inference_steps: 150 }, 'photo.png', client.signal).catch((error: Error) => error);
+    await waitFor(async () => (await sdxlCalls(socket)).inFlight === 1, 'the generation to start');
+    client.abort();
+    expect(await abandoned).toMatchObject({ name: 'AbortError' });
+    await waitFor(async () => (await sdxlCalls(socket)).inFlight === 0, 'the generation to stop');
+    // Stopped, not finished: the internal call was answered with an error, never with a picture.
+    const { answered } = await sdxlCalls(socket);
+    expect(answered['200']).toBeUndefined();
+    expect(Object.values(answered).reduce((a, b) => a + b, 0)).toBe(1);
+    // And the service serves the next request.
+    expect((await generate(app.url, await discPng(64, 64), GOOD)).status).toBe(200);
+  }, 120_000);
+});
+
+/** Polls `condition` every 50 ms until it holds; fails naming `what` after a minute. */
+async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -14,11 +14,11 @@ export interface Answer {
  * POSTs multipart/form-data to `/generate`: `image` as a file part (omitted when undefined) and
  * `params` as a text field (an object is sent as its JSON, a string as it is).
  */
-export async function generate(url: string, image: Buffer | undefined, params: Record<string, unknown> | string, filename = 'photo.png'): Promise<Answer> {
+export async function generate(url: string, image: Buffer | undefined, params: Record<string, unknown> | string, filename = 'photo.png', signal?: AbortSignal): Promise<Answer> {
   const form = new FormData();
   if (image) form.append('image', new Blob([image]), filename);
   form.append('params', typeof params === 'string' ? params : JSON.stringify(params));
-  const response = await fetch(`${url}/generate`, { method: 'POST', body: form });
+  const response = await fetch(`${url}/generate`, { method: 'POST', body: form, signal });
   const bytes = Buffer.from(await response.arrayBuffer());
   const json = response.headers.get('content-type')?.startsWith('application/json') ? (JSON.parse(bytes.toString()) as Answer['json']) : undefined;
   return { status: response.status, headers: response.headers, bytes, json };
