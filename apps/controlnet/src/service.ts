@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { SDXLControlNetService, SEED_HEADER } from '@bento/app-sdxl';
+import { SDXLControlNetService, SEED_HEADER, type GenerateEvent } from '@bento/app-sdxl';
 import { api, createLogger, depends, service, type ApiContext, type Image, type Tensor } from '@bento/core';
 import { backends, cannyEdgesRgb } from '@bento/native';
 import { outputSide } from './output-size';
@@ -39,8 +39,32 @@ export class ControlNet {
    * to a multiple of 8. The seed it used is sent back in `x-sdxl-seed`: same seed, same picture.
    */
   @api({ input: ControlNetInput, doc: 'Generate an image that follows the Canny edges of the uploaded image and the prompt' })
-  async generate({ image, params }: ControlNetRequest, ctx: ApiContext): Promise<Image> {
-    let started = performance.now();
+  async generate(request: ControlNetRequest, ctx: ApiContext): Promise<Image> {
+    const { call, cannyMs } = await this.prepare(request, ctx);
+    const started = performance.now();
+    const picture = await this.controlnet_service.generate(call, { signal: ctx.signal });
+    this.log.info({ request_id: ctx.requestId, seed: call.seed, width: call.width, height: call.height, canny_ms: round(cannyMs), call_ms: round(performance.now() - started) }, 'generated');
+    return picture;
+  }
+
+  /**
+   * `generate`, as it happens: `{ type: 'edges', image }` (the Canny edges SDXL is given) at once,
+   * then SDXL's `{ type: 'step', step, total, latency_ms }` per denoising step, then
+   * `{ type: 'image', image, seed, width, height }`. Over HTTP these are server-sent events, images
+   * as PNG data URLs. A client that goes away stops the generation in SDXLControlNetService.
+   */
+  @api({ input: ControlNetInput, doc: 'Generate an image, streaming the edges, one event per denoising step, then the image' })
+  async *generate_stream(request: ControlNetRequest, ctx: ApiContext): AsyncGenerator<ControlNetEvent, void, undefined> {
+    const { call, edges, cannyMs } = await this.prepare(request, ctx);
+    yield { type: 'edges', image: edges };
+    const started = performance.now();
+    for await (const event of this.controlnet_service.generate_stream(call, { signal: ctx.signal })) yield event;
+    this.log.info({ request_id: ctx.requestId, seed: call.seed, width: call.width, height: call.height, canny_ms: round(cannyMs), call_ms: round(performance.now() - started) }, 'generated');
+  }
+
+  /** Canny edges of the upload, and the call to SDXL: the prompt, the edges, the seed and the output size. */
+  private async prepare({ image, params }: ControlNetRequest, ctx: ApiContext) {
+    const started = performance.now();
     const edges = await cannyEdgesRgb(image, CANNY);
     const cannyMs = performance.now() - started;
 
@@ -51,16 +75,13 @@ export class ControlNet {
     // The addon's results live in a plain ArrayBuffer of their own (docs/native.md), which core's
     // Tensor type spells out; its Image type only says ArrayBufferLike.
     const arr: Tensor<'uint8'> = { dtype: 'uint8', shape: [edges.height, edges.width, 3], data: edges.data as Uint8Array<ArrayBuffer> };
-    const width = outputSide(image.width);
-    const height = outputSide(image.height);
-
-    started = performance.now();
-    const picture = await this.controlnet_service.generate({ prompt, arr, ...options, seed, width, height }, { signal: ctx.signal });
-    const callMs = performance.now() - started;
-    this.log.info({ request_id: ctx.requestId, seed, width, height, canny_ms: round(cannyMs), call_ms: round(callMs) }, 'generated');
-    return picture;
+    const call = { prompt, arr, ...options, seed, width: outputSide(image.width), height: outputSide(image.height) };
+    return { call, edges: edges as Image, cannyMs };
   }
 }
+
+/** What `generate_stream` yields: the edges, then SDXLControlNetService's progress and image. */
+export type ControlNetEvent = { type: 'edges'; image: Image } | GenerateEvent;
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

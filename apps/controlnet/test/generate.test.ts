@@ -60,6 +60,26 @@ describe('ControlNet served by bento serve', () => {
     expect(inverted.bytes.equals(first)).toBe(true);
   });
 
+  it('streams the edges, one event per denoising step, then the same picture (curl -N of /generate_stream)', async () => {
+    const form = new FormData();
+    form.append('image', new Blob([photo]), 'photo.png');
+    form.append('params', JSON.stringify(PARAMS));
+    const response = await fetch(`${app.url}/generate_stream`, { method: 'POST', body: form });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get(SEED_HEADER)).toBe('7');
+    const events = (await response.text())
+      .split('\n\n')
+      .filter((block) => block.startsWith('id: '))
+      .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { type: string; image?: string; step?: number; total?: number });
+    expect(events.map((e) => e.type)).toEqual(['edges', 'step', 'step', 'step', 'step', 'image']);
+    expect(events.filter((e) => e.type === 'step').map((e) => [e.step, e.total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    const png = (dataUrl: string | undefined) => Buffer.from(dataUrl!.replace(/^data:image\/png;base64,/, ''), 'base64');
+    // The edges at the photo's own size; the picture the very bytes /generate gave for this seed.
+    expect(await sharp(png(events[0]!.image)).metadata()).toMatchObject({ width: 100, height: 70 });
+    expect(png(events.at(-1)!.image).equals(first)).toBe(true);
+  });
+
   it('gives the same bytes for the same seed with the whole graph in one process (--development)', async () => {
     const dev = await serveApp(modelDir, 'development');
     try {
