@@ -5,10 +5,11 @@
 #   tools/containers/host-base-image.sh NAME [buildah global options...]
 #   e.g. tools/containers/host-base-image.sh docker.io/library/node:20-bookworm-slim --storage-driver vfs --root DIR --runroot DIR
 #
-# The image holds this machine's node and npm, a shell and the few tools a RUN step uses, the
-# shared libraries those binaries load (found with ldd), a `node` user (uid 1000, as in the
-# official image), and the C++ toolchain and CMake, so that a build stage compiles @bento/native
-# without apt-get. Needs: a Debian host with node, npm, g++ and cmake installed; buildah; root.
+# The image holds this machine's node and npm where the official image has them (/usr/local/bin,
+# /usr/local/lib/node_modules), a shell and the few tools a RUN step uses, the shared libraries
+# those binaries load (found with ldd), a `node` user (uid 1000, as in the official image), and
+# the C++ toolchain and CMake, so that a build stage compiles @bento/native without apt-get.
+# Needs: a Debian host with node, npm, g++ and cmake installed; buildah; root.
 set -euo pipefail
 
 name=${1:?usage: host-base-image.sh NAME [buildah global options...]}
@@ -54,9 +55,6 @@ add() {
   for pkg in "${packages[@]}"; do
     dpkg -L "$pkg" || { echo "host-base-image: Debian package $pkg is not installed" >&2; exit 1; }
   done
-  echo "$node_bin"
-  command -v npm npx
-  find "$npm_dir"
 } | grep -vE '^/usr/share/(doc|man|info|locale|lintian|bug)/|/([a-z0-9_]+-linux-gnu-)?(lto-dump|ctest|cpack)(-[0-9]+)?$' > "$work/candidates"
 while read -r p; do add "$p"; done < "$work/candidates"
 
@@ -64,13 +62,18 @@ while read -r p; do add "$p"; done < "$work/candidates"
 # it fails on the scripts among them, which load none).
 for p in "${!seen[@]}"; do
   case $p in */bin/* | *.so | *.so.* | /usr/lib/gcc/*/cc1* | /usr/libexec/*) [ -L "$p" ] || printf '%s\0' "$p" ;; esac
-done | { xargs -0 ldd 2>/dev/null || true; } | grep -oE '/[^ :]+ \(0x' | cut -d' ' -f1 | sort -u > "$work/libs"
+done | { cat; printf '%s\0' "$(readlink -f "$node_bin")"; } | { xargs -0 ldd 2>/dev/null || true; } | grep -oE '/[^ :]+ \(0x' | cut -d' ' -f1 | sort -u > "$work/libs"
 while read -r lib; do add "$lib"; done < "$work/libs"
 printf '%s\n' "${!seen[@]}" | sed 's|^/||' | sort > "$work/list"
 
-# What no package provides: the merged-/usr links, users, writable /tmp, home directories.
+# What no package provides: node and npm, the merged-/usr links, users, writable /tmp, home
+# directories.
 root=$work/root
-mkdir -p "$root/etc" "$root/tmp" "$root/root" "$root/home/node"
+mkdir -p "$root/etc" "$root/tmp" "$root/root" "$root/home/node" "$root/usr/local/bin" "$root/usr/local/lib/node_modules"
+cp "$(readlink -f "$node_bin")" "$root/usr/local/bin/node"
+cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"
+ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
 chmod 1777 "$root/tmp"
 ln -s usr/bin "$root/bin"; ln -s usr/lib "$root/lib"; ln -s usr/lib64 "$root/lib64"; ln -s usr/sbin "$root/sbin"
 printf 'root:x:0:0:root:/root:/bin/bash\nnode:x:1000:1000::/home/node:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' > "$root/etc/passwd"
