@@ -50,7 +50,7 @@ export async function loadPipeline(source: ModelSource, log: Logger): Promise<Lo
       noise: randnLikeTorch,
       scaler,
     });
-    return { pipeline, models, provider: choice.provider, release: async () => { await scaler.release(); await models.release(); } };
+    return { pipeline, models, provider: choice.provider, release: async () => { pipeline.release(); await scaler.release(); await models.release(); } };
   } catch (error) {
     await models.release();
     throw error;

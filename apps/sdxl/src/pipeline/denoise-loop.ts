@@ -5,24 +5,9 @@ import type { Feed } from './model-runner';
 import type { PromptEmbeddings } from './prompt-embeddings';
 import type { TimestepInput } from '../models/check-io';
 import type { NoiseSchedule, PipelineModels } from './ports';
-import { CONTROLNET_OUTPUTS, residualBuffers, UNET_RESIDUAL_INPUTS, type ResidualBuffer } from './residual-buffers';
+import { LATENT_CHANNELS, type LoopBuffers, type LoopShape } from './loop-buffers';
+import { CONTROLNET_OUTPUTS, UNET_RESIDUAL_INPUTS } from './residual-buffers';
 import type { ResidualScaler } from './residual-scaler';
-
-const LATENT_CHANNELS = 4;
-
-/** Everything one denoising run reads and writes, allocated once before the first step. */
-interface LoopBuffers {
-  /** `[1, 4, h, w]`: the sample being denoised, stepped in place. */
-  latents: Float32Array;
-  /** `[B, 4, h, w]`: the scaled latents, once per batch half. */
-  modelInput: Float32Array;
-  /** `[B, 4, h, w]`: the UNet's noise prediction. */
-  noise: Float32Array;
-  /** What the UNet takes: `[B, …]`. */
-  unetResiduals: ResidualBuffer[];
-  /** What the ControlNet writes (`[1, …]` in guess mode with guidance), scaled into `unetResiduals`. */
-  controlnetResiduals: ResidualBuffer[];
-}
 
 /** The `timestep` a model takes: a float scalar (converted for a float16 model) or int64 `[1]`. */
 function timestepFeed(input: TimestepInput, t: number): Feed {
@@ -44,8 +29,9 @@ export interface LoopConditioning {
  * latents (twice, for classifier-free guidance), run the ControlNet (its conditional half only in
  * guess mode, zeros for the other; not at all, with zero residuals, outside
  * [control_guidance_start, end]), scale its residuals (in onnxruntime, see ResidualScaler), run the
- * UNet, guide, Euler step. Every array the loop touches is allocated before the first step and
- * reused. Yields after each step (a caller that stops iterating stops the loop there); returns the
+ * UNet, guide, Euler step. Every array the loop touches is in `buffers` (see loop-buffers.ts),
+ * given before the first step and reused. Yields after each step (a caller that stops iterating
+ * stops the loop there); returns the
  * final latents, the time spent outside onnxruntime, and the time spent away at the yields.
  */
 export async function* denoiseSteps(
@@ -55,15 +41,11 @@ export async function* denoiseSteps(
   schedule: NoiseSchedule,
   initialNoise: Float32Array,
   conditioning: LoopConditioning,
+  buffers: LoopBuffers,
 ): AsyncGenerator<StepDone, { latents: Float32Array; ownMs: number; awayMs: number }, undefined> {
   const guided = generation.guidanceScale > 1;
-  const batch = guided ? 2 : 1;
-  const h = generation.height / 8;
-  const w = generation.width / 8;
+  const { batch, controlBatch, h, w } = buffers.shape;
   const latentSize = LATENT_CHANNELS * h * w;
-  // Guess mode with guidance: the ControlNet sees only the conditional half.
-  const controlBatch = guided && generation.guessMode ? 1 : batch;
-  const buffers = allocate(batch, controlBatch, h, w, latentSize);
   for (let i = 0; i < latentSize; i++) buffers.latents[i] = Math.fround(initialNoise[i]! * schedule.initNoiseSigma);
 
   const latentDims = [batch, LATENT_CHANNELS, h, w];
@@ -83,7 +65,7 @@ export async function* denoiseSteps(
   let runMs = 0;
   let awayMs = 0;
   const started = performance.now();
-  let residualsAreZero = true;
+  let residualsAreZero = buffers.residualsZero;
   const steps = schedule.timesteps.length;
   for (let step = 0; step < steps; step++) {
     const t = schedule.timesteps[step]!;
@@ -108,10 +90,10 @@ export async function* denoiseSteps(
       );
       await scaler.scale(buffers.controlnetResiduals, scales, buffers.unetResiduals, controlBatch !== batch);
       runMs += performance.now() - before;
-      residualsAreZero = false;
+      residualsAreZero = buffers.residualsZero = false;
     } else if (!residualsAreZero) {
       for (const residual of buffers.unetResiduals) residual.data.fill(0);
-      residualsAreZero = true;
+      residualsAreZero = buffers.residualsZero = true;
     }
 
     const feeds: Record<string, Feed> = {
@@ -139,13 +121,10 @@ export async function* denoiseSteps(
   return { latents: buffers.latents, ownMs: performance.now() - started - runMs - awayMs, awayMs };
 }
 
-function allocate(batch: number, controlBatch: number, h: number, w: number, latentSize: number): LoopBuffers {
-  const unetResiduals = residualBuffers(batch, h, w);
-  return {
-    latents: new Float32Array(latentSize),
-    modelInput: new Float32Array(batch * latentSize),
-    noise: new Float32Array(batch * latentSize),
-    unetResiduals,
-    controlnetResiduals: residualBuffers(controlBatch, h, w),
-  };
+/** The batch sizes and latent size of a run of `generation`. */
+export function loopShape(generation: Generation): LoopShape {
+  const guided = generation.guidanceScale > 1;
+  const batch = guided ? 2 : 1;
+  // Guess mode with guidance: the ControlNet sees only the conditional half.
+  return { batch, controlBatch: guided && generation.guessMode ? 1 : batch, h: generation.height / 8, w: generation.width / 8 };
 }

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Image } from '@bento/core';
 import { controlImageTensor } from './control-image';
 import { decodeLatents } from './decode-latents';
-import { denoiseSteps } from './denoise-loop';
+import { denoiseSteps, loopShape } from './denoise-loop';
+import { LoopBufferCache } from './loop-buffers';
 import type { Generation, StageTimes, StepDone, StepListener } from './generation';
 import { encodePrompts } from './prompt-embeddings';
 import type { NoiseSchedule, PipelineModels, PromptTokenizer } from './ports';
@@ -34,6 +35,9 @@ export interface GenerationResult {
  * the seed, denoise, decode with the VAE.
  */
 export class ControlNetPipeline {
+  /** The last run's loop buffers, kept for the next run of the same size. */
+  private readonly buffers = new LoopBufferCache();
+
   constructor(private readonly parts: PipelineParts) {}
 
   /** Runs a generation to its end; `onStep` is called after each denoising step (it may throw to stop). */
@@ -72,12 +76,23 @@ export class ControlNetPipeline {
     const controlImage = await controlImageTensor(generation.control, height, width, controlBatch);
     const noise = this.parts.noise(generation.seed, [1, 4, height / 8, width / 8]);
     const schedule = this.parts.schedule(generation.steps);
-    const { latents, ownMs, awayMs } = yield* denoiseSteps(generation, models, this.parts.scaler, schedule, noise, { embeddings, timeIds, controlImage });
-    const denoiseMs = performance.now() - started - awayMs;
+    const buffers = this.buffers.take(loopShape(generation));
+    try {
+      const { latents, ownMs, awayMs } = yield* denoiseSteps(generation, models, this.parts.scaler, schedule, noise, { embeddings, timeIds, controlImage }, buffers);
+      const denoiseMs = performance.now() - started - awayMs;
 
-    started = performance.now();
-    const image = await decodeLatents(models.vaeDecoder, latents, height, width);
-    const decodeMs = performance.now() - started;
-    return { image, seed: generation.seed, times: { encode: encodeMs, denoise: denoiseMs, decode: decodeMs, denoiseOwn: ownMs } };
+      started = performance.now();
+      const image = await decodeLatents(models.vaeDecoder, latents, height, width);
+      const decodeMs = performance.now() - started;
+      return { image, seed: generation.seed, times: { encode: encodeMs, denoise: denoiseMs, decode: decodeMs, denoiseOwn: ownMs } };
+    } finally {
+      // Back for the next run once the decode has read the latents (or the run was stopped).
+      this.buffers.give(buffers);
+    }
+  }
+
+  /** Drops the buffers kept for the next run. */
+  release(): void {
+    this.buffers.clear();
   }
 }
