@@ -1,0 +1,133 @@
+/**
+ * The ControlNet page in headless Chromium, served by a stand-in service with no model
+ * (fixtures/page-only.ts): what the page does on its own. The page against the real ControlNet
+ * graph is controlnet-page.test.ts.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { bentoServe, type Served } from './support/bento-serve';
+import { describeInBrowser, launchChromium } from './support/chromium';
+import { housePng } from './support/images';
+import { watchPage } from './support/page-watch';
+
+/** The headers every response of the page carries (see the `ui` option of @bento/core). */
+export const PAGE_HEADERS = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** What web/sse.js exports (a browser module, outside this project's TypeScript). */
+interface SseModule {
+  createEventParser(onEvent: (event: unknown) => void): { push(text: string): void };
+  readEvents(body: ReadableStream<Uint8Array>): AsyncIterable<unknown>;
+}
+
+describeInBrowser('the ControlNet page on its own', () => {
+  let served: Served;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    served = bentoServe(['./page-only.ts:PageOnly'], { cwd: path.join(__dirname, 'fixtures') });
+    [url, browser] = await Promise.all([served.listening('PageOnly'), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage();
+    ({ problems } = await watchPage(page));
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('loads its page, script and styles, every one with the security headers', async () => {
+    const loaded: Array<{ url: string; status: number; headers: Record<string, string> }> = [];
+    page.on('response', (response) => loaded.push({ url: response.url(), status: response.status(), headers: response.headers() }));
+    await page.goto(url);
+    await page.waitForSelector('body[data-state=idle]');
+    expect(await page.title()).toBe('ControlNet');
+    const files = loaded.map((r) => new URL(r.url).pathname).sort();
+    expect(files).toEqual(['/', '/api-error.js', '/app.js', '/sample.js', '/sse.js', '/style.css']);
+    for (const response of loaded) {
+      expect({ file: response.url, status: response.status }).toEqual({ file: response.url, status: 200 });
+      expect(response.headers).toMatchObject(PAGE_HEADERS);
+    }
+  });
+
+  it('draws a sample image to start from', async () => {
+    await page.goto(url);
+    await page.click('#sample');
+    await page.waitForSelector('#input-preview:not([hidden])');
+    const size = await page.$eval('#input-preview', (img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]));
+    expect(size).toEqual([512, 384]);
+    expect(await page.textContent('#status')).toBe('sample.png is ready. Type a prompt and generate.');
+  });
+
+  it('asks for an image before it sends anything', async () => {
+    const posts: string[] = [];
+    page.on('request', (request) => void (request.method() === 'POST' && posts.push(request.url())));
+    await page.goto(url);
+    await page.click('#start');
+    expect(await page.textContent('#error-message')).toBe('Choose an image (or use the sample) first.');
+    expect(posts).toEqual([]);
+  });
+
+  it("shows the service's JSON error when the call is refused before a stream starts", async () => {
+    await page.goto(url);
+    await page.setInputFiles('#image', { name: 'house.png', mimeType: 'image/png', buffer: await housePng(96, 64) });
+    await page.click('#start');
+    await page.waitForSelector('body[data-state=failed]');
+    // This stand-in has no /generate_stream: the 404 in Bento's error shape is what the user reads.
+    expect(await page.textContent('#error-message')).toBe('No route POST /generate_stream (not_found, 404)');
+    expect(await page.$$eval('#error-details li', (items) => items.map((li) => li.textContent))).toEqual(['{"method":"POST","path":"/generate_stream"}']);
+    expect(await page.isEnabled('#start')).toBe(true);
+    expect(await page.isDisabled('#cancel')).toBe(true);
+  });
+
+  it('reads an event stream however it is cut into chunks', async () => {
+    await page.goto(url);
+    const text = ': keep-alive\r\nid: 1\r\ndata: {"type":"edges"}\r\n\r\nid: 2\ndata: {"type":"step",\ndata: "step":1}\n\n: ping\n\nevent: result\ndata: null\n\nevent: error\ndata:{"error":{}}\r\rid: 9\n\n';
+    const expected = [
+      { type: 'message', data: '{"type":"edges"}', id: '1' },
+      { type: 'message', data: '{"type":"step",\n"step":1}', id: '2' },
+      { type: 'result', data: 'null', id: '2' },
+      { type: 'error', data: '{"error":{}}', id: '2' },
+    ];
+    const results = await page.evaluate(async (input) => {
+      // A variable, so that TypeScript leaves the browser's import() as it is.
+      const file = '/sse.js';
+      const { createEventParser, readEvents } = (await import(file)) as SseModule;
+      const all: unknown[] = [];
+      // Every split into two chunks, through the parser directly.
+      for (let cut = 0; cut <= input.length; cut++) {
+        const events: unknown[] = [];
+        const parser = createEventParser((event) => events.push(event));
+        parser.push(input.slice(0, cut));
+        parser.push(input.slice(cut));
+        all.push(events);
+      }
+      // One byte at a time through a body stream, as fetch gives it.
+      const bytes = new TextEncoder().encode(input);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const byte of bytes) controller.enqueue(new Uint8Array([byte]));
+          controller.close();
+        },
+      });
+      const streamed: unknown[] = [];
+      for await (const event of readEvents(body)) streamed.push(event);
+      return { all, streamed };
+    }, text);
+    for (const events of results.all) expect(events).toEqual(expected);
+    expect(results.streamed).toEqual(expected);
+  });
+});
