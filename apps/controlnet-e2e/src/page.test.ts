@@ -8,16 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { bentoServe, type Served } from './support/bento-serve';
 import { describeInBrowser, launchChromium } from './support/chromium';
 import { housePng } from './support/images';
+import { PAGE_HEADERS } from './support/page-headers';
 import { watchPage } from './support/page-watch';
-
-/** The headers every response of the page carries (see the `ui` option of @bento/core). */
-export const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 /** What web/sse.js exports (a browser module, outside this project's TypeScript). */
 interface SseModule {

@@ -124,7 +124,11 @@ async function generate() {
     if (!response.ok) throw await fromResponse(response);
     let finished = false;
     for await (const event of readEvents(response.body)) {
-      if (event.type === 'error') throw fromErrorBody(JSON.parse(event.data)) ?? new ApiError('The generation failed.');
+      if (event.type === 'error') {
+        // The usual error body, with the status the error would have had before the stream began.
+        const body = JSON.parse(event.data);
+        throw fromErrorBody(body, body?.status) ?? new ApiError('The generation failed.');
+      }
       if (event.type === 'result') {
         finished = true;
         break;
