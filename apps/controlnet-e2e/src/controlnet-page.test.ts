@@ -127,5 +127,6 @@ describeWhenServed('the ControlNet page, end to end', () => {
     expect(await page.textContent('#error-message')).toBe(`${error.message} (${error.code}, 400)`);
     expect(await page.$$eval('#error-details li', (items) => items.map((li) => li.textContent))).toEqual(error.details.map((d) => `${d.path}: ${d.message}`));
     expect(error.details.map((d) => d.path)).toContain('image');
+    await page.screenshot({ path: artifactPath('controlnet-page-error.png'), fullPage: true });
   });
 });

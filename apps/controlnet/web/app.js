@@ -150,6 +150,8 @@ async function generate() {
 }
 
 ui.file.addEventListener('change', () => choose(ui.file.files[0]));
+// A file the browser cannot show may still be sent: the service says what is wrong with it.
+ui.preview.addEventListener('error', () => (ui.preview.hidden = true));
 ui.sample.addEventListener('click', async () => {
   ui.file.value = '';
   clearError();
