@@ -96,7 +96,8 @@ function show(value) {
     ui.status.textContent = 'Edges found. Generating…';
   } else if (value.type === 'step') {
     setProgress(value.step, value.total);
-    ui.status.textContent = `Step ${value.step} of ${value.total}`;
+    const latency = typeof value.latency_ms === 'number' ? `, ${Math.round(value.latency_ms)} ms a step` : '';
+    ui.status.textContent = `Step ${value.step} of ${value.total}${latency}`;
   } else if (value.type === 'image') {
     setProgress(ui.progress.max, ui.progress.max);
     showImage(ui.output, value.image);
