@@ -1,5 +1,4 @@
-// The sample service of the README: describes an uploaded image. It stands in for the ControlNet
-// app until that lands, and is what `nx serve describe` runs.
+// The sample service of the README: describes an uploaded image; `nx serve describe` runs it.
 import { api, Image, service, type ApiInput } from '@bento/core';
 import { z } from 'zod';
 

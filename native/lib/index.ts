@@ -2,6 +2,8 @@
 // keep it. test/api.test.ts lists these names so that a change shows up in review.
 export { backends, canny, cannySync, cannyEdgesRgb, cannyEdgesRgbSync } from './canny';
 export { imageToTensor, tensorToImage, float32ToFloat16, float16ToFloat32 } from './tensor';
+export { guidedEulerStep } from './guided-euler';
+export type { GuidedEulerStep } from './guided-euler';
 export type {
   Backend,
   Backends,

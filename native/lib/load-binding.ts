@@ -30,9 +30,13 @@ export interface NativeBinding {
   ): Uint8Array;
   float32ToFloat16(values: Float32Array): Uint16Array<ArrayBuffer>;
   float16ToFloat32(values: Uint16Array): Float32Array<ArrayBuffer>;
+  guidedEulerStep(
+    noise: Float32Array, guidance: number, sigma: number, dt: number,
+    sample: Float32Array, out: Float32Array, nextInput: Float32Array | undefined, nextScale: number,
+  ): void;
 }
 
-const EXPECTED_ABI = 1;
+const EXPECTED_ABI = 2;
 
 // Relative to this file, which lives in lib/ (tests) or dist/ (built): both sit in native/.
 const packageRoot = path.resolve(__dirname, '..');

@@ -3,6 +3,7 @@
 
 #include "backends.h"
 #include "canny_workers.h"
+#include "guided_euler.h"
 #include "tensor_workers.h"
 
 namespace {
@@ -14,7 +15,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("tensorToImage", Napi::Function::New(env, bento::TensorToImage, "tensorToImage"));
   exports.Set("float32ToFloat16", Napi::Function::New(env, bento::Float32ToFloat16, "float32ToFloat16"));
   exports.Set("float16ToFloat32", Napi::Function::New(env, bento::Float16ToFloat32, "float16ToFloat32"));
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("guidedEulerStep", Napi::Function::New(env, bento::GuidedEulerStep, "guidedEulerStep"));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 

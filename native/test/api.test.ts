@@ -10,6 +10,7 @@ test('public API', () => {
     'cannySync',
     'float16ToFloat32',
     'float32ToFloat16',
+    'guidedEulerStep',
     'imageToTensor',
     'tensorToImage',
   ]);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { binding, loadFirst } from '../lib/load-binding';
 
 test('loads the built addon', () => {
-  expect(binding().abiVersion).toBe(1);
+  expect(binding().abiVersion).toBe(2);
 });
 
 test('when nothing loads, one error lists every path tried and how to fix it', () => {

@@ -5,7 +5,8 @@
 
 // The service
 export { SDXLControlNetService, SEED_HEADER } from './service';
-export { GenerateInput } from './generate-input';
+export type { GenerateEvent } from './service';
+export { GenerateInput, MAX_SIDE, MIN_SIDE } from './generate-input';
 export type { GenerateRequest } from './generate-input';
 
 // Noise as torch draws it

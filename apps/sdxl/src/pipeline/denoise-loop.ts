@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { controlnetKeeps, residualScales } from './controlnet-schedule';
-import type { Generation, StepListener } from './generation';
+import type { Generation, StepDone } from './generation';
 import type { Feed } from './model-runner';
 import type { PromptEmbeddings } from './prompt-embeddings';
 import type { TimestepInput } from '../models/check-io';
@@ -45,17 +45,17 @@ export interface LoopConditioning {
  * guess mode, zeros for the other; not at all, with zero residuals, outside
  * [control_guidance_start, end]), scale its residuals (in onnxruntime, see ResidualScaler), run the
  * UNet, guide, Euler step. Every array the loop touches is allocated before the first step and
- * reused; returns the final latents and the time spent outside onnxruntime.
+ * reused. Yields after each step (a caller that stops iterating stops the loop there); returns the
+ * final latents, the time spent outside onnxruntime, and the time spent away at the yields.
  */
-export async function denoise(
+export async function* denoiseSteps(
   generation: Generation,
   models: PipelineModels,
   scaler: ResidualScaler,
   schedule: NoiseSchedule,
   initialNoise: Float32Array,
   conditioning: LoopConditioning,
-  onStep?: StepListener,
-): Promise<{ latents: Float32Array; ownMs: number }> {
+): AsyncGenerator<StepDone, { latents: Float32Array; ownMs: number; awayMs: number }, undefined> {
   const guided = generation.guidanceScale > 1;
   const batch = guided ? 2 : 1;
   const h = generation.height / 8;
@@ -81,6 +81,7 @@ export async function denoise(
   const scales = residualScales(generation.conditioningScale, generation.guessMode);
 
   let runMs = 0;
+  let awayMs = 0;
   const started = performance.now();
   let residualsAreZero = true;
   const steps = schedule.timesteps.length;
@@ -130,9 +131,12 @@ export async function denoise(
       schedule.stepGuided(buffers.noise, generation.guidanceScale, step, buffers.latents, buffers.latents, nextModelInput);
     }
     else schedule.step(buffers.noise, step, buffers.latents, buffers.latents);
-    onStep?.(step + 1, steps);
+    // Time away at the yield (a stream writing its progress) is not the loop's own.
+    const away = performance.now();
+    yield { step: step + 1, total: steps };
+    awayMs += performance.now() - away;
   }
-  return { latents: buffers.latents, ownMs: performance.now() - started - runMs };
+  return { latents: buffers.latents, ownMs: performance.now() - started - runMs - awayMs, awayMs };
 }
 
 function allocate(batch: number, controlBatch: number, h: number, w: number, latentSize: number): LoopBuffers {

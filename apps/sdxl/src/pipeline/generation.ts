@@ -29,3 +29,9 @@ export interface StageTimes {
 
 /** Called after each denoising step (progress, cancellation). */
 export type StepListener = (step: number, total: number) => void;
+
+/** A denoising step just finished: `step` of `total` (1-based). */
+export interface StepDone {
+  step: number;
+  total: number;
+}

@@ -1,5 +1,6 @@
 import { float16ToFloat32, float32ToFloat16 } from '@bento/native';
 import { Tensor as OrtTensor, type InferenceSession } from 'onnxruntime-node';
+import { timeRun } from './run-clock';
 
 /** One input of a model run: float32 values (converted for a float16 model) or int64 ids. */
 export type Feed = { data: Float32Array; dims: readonly number[] } | { data: BigInt64Array; dims: readonly number[] };
@@ -44,7 +45,7 @@ export class ModelRunner {
     }
     let results: InferenceSession.OnnxValueMapType;
     try {
-      results = await this.session.run(inputs, fetches);
+      results = await timeRun(this.name, () => this.session.run(inputs, fetches));
     } catch (cause) {
       throw new Error(`${this.name}: ${(cause as Error).message.split('\n')[0]}`, { cause });
     }

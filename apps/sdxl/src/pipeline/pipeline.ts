@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Image } from '@bento/core';
 import { controlImageTensor } from './control-image';
 import { decodeLatents } from './decode-latents';
-import { denoise } from './denoise-loop';
-import type { Generation, StageTimes, StepListener } from './generation';
+import { denoiseSteps } from './denoise-loop';
+import type { Generation, StageTimes, StepDone, StepListener } from './generation';
 import { encodePrompts } from './prompt-embeddings';
 import type { NoiseSchedule, PipelineModels, PromptTokenizer } from './ports';
 import type { ResidualScaler } from './residual-scaler';
@@ -36,7 +36,25 @@ export interface GenerationResult {
 export class ControlNetPipeline {
   constructor(private readonly parts: PipelineParts) {}
 
+  /** Runs a generation to its end; `onStep` is called after each denoising step (it may throw to stop). */
   async generate(generation: Generation, onStep?: StepListener): Promise<GenerationResult> {
+    const run = this.run(generation);
+    try {
+      for (let next = await run.next(); ; next = await run.next()) {
+        if (next.done) return next.value;
+        onStep?.(next.value.step, next.value.total);
+      }
+    } finally {
+      // Stopped by onStep: close the run so that it frees its buffers now.
+      await run.return(undefined as never);
+    }
+  }
+
+  /**
+   * A generation step by step: yields after each denoising step, returns the result. A caller that
+   * stops iterating (`return()`) stops the pipeline at that step: nothing more runs.
+   */
+  async *run(generation: Generation): AsyncGenerator<StepDone, GenerationResult, undefined> {
     const { models, tokenizers } = this.parts;
     const guided = generation.guidanceScale > 1;
     const batch = guided ? 2 : 1;
@@ -54,8 +72,8 @@ export class ControlNetPipeline {
     const controlImage = await controlImageTensor(generation.control, height, width, controlBatch);
     const noise = this.parts.noise(generation.seed, [1, 4, height / 8, width / 8]);
     const schedule = this.parts.schedule(generation.steps);
-    const { latents, ownMs } = await denoise(generation, models, this.parts.scaler, schedule, noise, { embeddings, timeIds, controlImage }, onStep);
-    const denoiseMs = performance.now() - started;
+    const { latents, ownMs, awayMs } = yield* denoiseSteps(generation, models, this.parts.scaler, schedule, noise, { embeddings, timeIds, controlImage });
+    const denoiseMs = performance.now() - started - awayMs;
 
     started = performance.now();
     const image = await decodeLatents(models.vaeDecoder, latents, height, width);

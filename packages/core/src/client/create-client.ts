@@ -6,10 +6,15 @@ import { callDeadline, type ClientCallOptions } from './call-options';
 import { ReadinessGate } from './readiness';
 import { remoteErrorFrom } from './remote-error';
 import { RouteTable } from './route-discovery';
+import { eventStreamValues } from './event-stream-values';
+import { pendingCall, type PendingCall } from './pending-call';
 import { CLIENT_ACCEPT, decodeResponse, encodeRequest } from './wire-format';
 
+const SSE_ACCEPT = 'text/event-stream';
+
 /**
- * A typed client of a service: one method per API, `(input, options?) => Promise<result>`. The
+ * A typed client of a service: one method per API, `(input, options?) => Promise<result>` (a
+ * streaming API: `AsyncIterable` of its values, for `for await`). The
  * input is what the API's schema accepts (see `ServiceMethods`), so a wrong argument is a compile
  * error at the call site; `options` are `ClientCallOptions` (signal, headers, timeout). APIs named
  * `then`, `toJSON`, `toString`, `toLocaleString` or `valueOf` cannot be called through a client.
@@ -78,34 +83,63 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
   const readiness = new ReadinessGate(baseUrl, readyTimeoutMs);
   const routes = new RouteTable(baseUrl);
 
-  const call = async (method: string, input: unknown, callOptions: ClientCallOptions = {}): Promise<unknown> => {
+  /** Sends one call and resolves with its successful response; rejects with the call's error. */
+  const send = async (method: string, input: unknown, callOptions: ClientCallOptions, accept: string, signal: AbortSignal | undefined, unlessStreaming = false): Promise<{ response: Response; target: string } | undefined> => {
+    signal?.throwIfAborted();
+    await readiness.passed(signal);
+    const route = await settleOrAbort(routes.infoOf(method), signal);
+    if (unlessStreaming && route.streaming) return undefined;
+    const target = baseUrl + route.path;
+    const { body, contentType } = encodeRequest(input);
+    const headers: Record<string, string> = { accept, ...options.headers, ...callOptions.headers };
+    if (contentType) headers['content-type'] = contentType;
+    let response: Response;
+    try {
+      response = await fetch(target, { method: 'POST', body, headers, signal });
+    } catch (cause) {
+      if (signal?.aborted) throw cause;
+      const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+      throw new ServiceUnavailableError(`Cannot reach ${target}: ${reason}`, { url: target }, cause);
+    }
+    if (!response.ok) throw await remoteErrorOf(response, target);
+    return { response, target };
+  };
+
+  /** A plain call; `automatic` (started without being awaited yet) sends nothing to a streaming API. */
+  const call = async (method: string, input: unknown, callOptions: ClientCallOptions = {}, automatic = false): Promise<unknown> => {
     checkCallOptions(callOptions, `client.${method}()`);
     const deadline = callDeadline(callOptions, options.timeoutMs);
-    const { signal } = deadline;
-    let target = `${baseUrl}/${method}`;
     try {
-      signal?.throwIfAborted();
-      await readiness.passed(signal);
-      target = baseUrl + (await settleOrAbort(routes.routeOf(method), signal));
-      const { body, contentType } = encodeRequest(input);
-      const headers: Record<string, string> = { accept: CLIENT_ACCEPT, ...options.headers, ...callOptions.headers };
-      if (contentType) headers['content-type'] = contentType;
-      let response: Response;
-      try {
-        response = await fetch(target, { method: 'POST', body, headers, signal });
-      } catch (cause) {
-        if (signal?.aborted) throw cause;
-        const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
-        throw new ServiceUnavailableError(`Cannot reach ${target}: ${reason}`, { url: target }, cause);
-      }
+      const sent = await send(method, input, callOptions, CLIENT_ACCEPT, deadline.signal, automatic);
+      if (!sent) return undefined;
+      const { response } = sent;
       // The signal also covers reading the body: a timeout mid-answer still ends the call.
-      if (!response.ok) throw await remoteErrorOf(response, target);
       return await decodeResponse(response);
     } catch (error) {
-      if (signal?.aborted) throw deadline.error(target);
+      if (deadline.signal?.aborted) throw deadline.error(`${baseUrl}/${method}`);
       throw error;
     }
   };
+
+  /** A streaming API's values; leaving the loop early closes the connection, which cancels the call. */
+  async function* stream(method: string, input: unknown, callOptions: ClientCallOptions = {}): AsyncGenerator<unknown, unknown, undefined> {
+    checkCallOptions(callOptions, `client.${method}()`);
+    const deadline = callDeadline(callOptions, options.timeoutMs);
+    const stop = new AbortController();
+    const signal = deadline.signal ? AbortSignal.any([deadline.signal, stop.signal]) : stop.signal;
+    try {
+      const { response, target } = (await send(method, input, callOptions, SSE_ACCEPT, signal))!;
+      if (!(response.headers.get('content-type') ?? '').startsWith(SSE_ACCEPT) || !response.body) {
+        throw new ServiceUnavailableError(`${target} did not answer with an event stream: ${method} is not a streaming API there`, { url: target });
+      }
+      return yield* eventStreamValues(response.body, target, response.headers.get('x-request-id') ?? undefined);
+    } catch (error) {
+      if (deadline.signal?.aborted) throw deadline.error(`${baseUrl}/${method}`);
+      throw error;
+    } finally {
+      stop.abort();
+    }
+  }
 
   const describe = () => `[Client ${baseUrl}]`;
   const controls: ClientControls = {
@@ -113,14 +147,18 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
     $url: baseUrl,
   };
   Object.defineProperty(controls, INSPECT, { value: describe });
-  const methods = new Map<string, (input?: unknown, options?: ClientCallOptions) => Promise<unknown>>();
+  const methods = new Map<string, (input?: unknown, options?: ClientCallOptions) => PendingCall>();
   return new Proxy(controls, {
     get(target, property) {
       if (typeof property === 'symbol') return property === Symbol.toPrimitive || property === INSPECT ? describe : undefined;
       if (Object.prototype.hasOwnProperty.call(target, property)) return target[property as keyof ClientControls];
       if (OBJECT_PROTOCOL_NAMES.has(property)) return property === 'toString' ? describe : undefined;
       let method = methods.get(property);
-      if (!method) methods.set(property, (method = (input, callOptions) => call(property, input, callOptions)));
+      if (!method) {
+        methods.set(property, (method = (input, callOptions) => {
+          return pendingCall((automatic) => call(property, input, callOptions, automatic), () => stream(property, input, callOptions));
+        }));
+      }
       return method;
     },
   }) as Client<S>;

@@ -8,8 +8,11 @@ import { readServiceMap, type ServiceMap } from './service-map';
 
 /** An external deployment (`depends({ url, on })`), called through its public HTTP API. */
 function publicApiTarget(url: string): DependencyTarget {
-  const client = createClient(url) as unknown as Record<string, (input: unknown, options?: CallOptions) => Promise<unknown>>;
-  return { call: (method, input, options) => client[method]!(input, options) };
+  const client = createClient(url) as unknown as Record<string, (input: unknown, options?: CallOptions) => Promise<unknown> & AsyncIterable<unknown>>;
+  return {
+    call: (method, input, options) => client[method]!(input, options),
+    stream: (method, input, options) => client[method]!(input, options),
+  };
 }
 
 /**

@@ -4,11 +4,18 @@ import { NotFoundError, StartupError } from '../errors';
 import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
 import type { DependencyTarget } from '../sdk/depends';
 import type { ApiContext } from '../sdk/api-context';
+import type { CallOptions } from '../sdk/call-options';
 import { runHook, type ServiceLifecycle } from '../sdk/lifecycle';
 import { invalidInputError, SchemaRunner } from '../server/schema-runner';
 import { applyServiceEnvs } from '../server/service-envs';
 
 const NEVER_ABORTED = new AbortController().signal;
+
+async function* localStream(invoke: () => Promise<unknown>): AsyncGenerator<unknown, unknown, undefined> {
+  const generator = (await invoke()) as AsyncIterable<unknown> | Iterable<unknown>;
+  if (Symbol.asyncIterator in Object(generator)) return yield* generator as AsyncIterable<unknown>;
+  return yield* generator as Iterable<unknown>;
+}
 
 type Instance = ServiceLifecycle & Record<string, unknown>;
 
@@ -81,15 +88,18 @@ export class LocalServices {
       definition.apis.map((api) => [api.method, { input: api.input && new SchemaRunner(api.input) }]),
     );
     const invalid = (method: string) => (error: ZodError) => invalidInputError(error, `input for ${definition.name}.${method}`);
+    const invoke = async (method: string, input: unknown, options: CallOptions | undefined): Promise<unknown> => {
+      const found = apis.get(method);
+      if (!found) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
+      const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
+      const instance = await this.start(service);
+      const ctx: ApiContext = { requestId: randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {}, response: { headers: new Headers() } };
+      return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);
+    };
     return {
-      call: async (method, input, options) => {
-        const found = apis.get(method);
-        if (!found) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
-        const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
-        const instance = await this.start(service);
-        const ctx: ApiContext = { requestId: randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {}, response: { headers: new Headers() } };
-        return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);
-      },
+      call: invoke,
+      // The generator itself, delegated to: the caller's `return()` reaches it, and so do its values.
+      stream: (method, input, options) => localStream(() => invoke(method, input, options)),
     };
   }
 

@@ -5,6 +5,7 @@ import { getServiceDefinition } from '../sdk/definition';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE } from '../wire';
 import type { Http1Pool, Http1Response } from './http1-pool';
+import { remoteStream, streamAgent, type StreamTarget } from './remote-stream';
 
 /** Time the caller waits beyond the callee's own traffic.timeout, so the callee's 504 arrives first. */
 const TIMEOUT_GRACE_MS = 5_000;
@@ -19,7 +20,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function remoteTarget(spec: DependencySpec, address: string, pool: Http1Pool, token: string | undefined = process.env[INTERNAL_TOKEN_ENV]): DependencyTarget {
   // Capped at the longest timer Node runs (a longer one fires after 1 ms).
   const timeoutMs = Math.min(getServiceDefinition(spec.service).options.traffic.timeout * 1000 + TIMEOUT_GRACE_MS, MAX_TIMER_MS);
+  const streams: StreamTarget = { name: spec.name, address, token, agent: streamAgent(), timeoutMs };
   return {
+    stream: (method, input, options) => remoteStream(streams, method, input, options),
     async call(method, input, options) {
       const encoded = encodeFrames({ input });
       const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_CONTENT_TYPE };

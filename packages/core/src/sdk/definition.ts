@@ -36,6 +36,12 @@ export interface ApiDefinition {
   input?: Schema;
   output?: Schema;
   doc?: string;
+  /**
+   * The method is a generator (`async function*`): every value it yields is sent as it comes
+   * (server-sent events over HTTP, frames between services), and callers iterate the call.
+   * `output`, when given, checks each yielded value.
+   */
+  streaming: boolean;
 }
 
 /** Everything Bento knows about a service class. */

@@ -1,4 +1,5 @@
 import { checkCallOptions, settleOrAbort } from '../wire/call-signal';
+import { lazyStream } from '../wire/lazy-stream';
 import type { CallOptions } from './call-options';
 import { describeValue } from '../errors';
 import { getServiceDefinition, isServiceClass, type ServiceClass } from './definition';
@@ -21,6 +22,11 @@ export type Dependency<S extends ServiceClass> = ServiceMethods<S, CallOptions>;
 export interface DependencyTarget {
   /** `options.signal`, when given, should cancel the call's work; the proxy rejects on abort regardless. */
   call(method: string, input: unknown, options?: CallOptions): Promise<unknown>;
+  /**
+   * The values of a streaming API (a generator method), as they come. Called when the caller starts
+   * iterating; leaving the loop early or aborting `options.signal` must cancel the callee's work.
+   */
+  stream(method: string, input: unknown, options?: CallOptions): AsyncIterable<unknown>;
 }
 
 export type DependencyResolver = (spec: DependencySpec) => DependencyTarget;
@@ -90,7 +96,8 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  *
  * The field has the other service's API methods and nothing else: any other property is
  * `undefined`, so serializing, printing or awaiting the field never makes a call. Each method takes
- * optional `CallOptions` after its input (`{ signal }`).
+ * optional `CallOptions` after its input (`{ signal }`). A streaming API (a generator method) gives
+ * an `AsyncIterable` of its values: iterate it with `for await`; leaving the loop cancels the call.
  *
  * @example
  * ```ts
@@ -112,10 +119,21 @@ export function depends<S extends ServiceClass>(target: S | { url: string; on: S
     if (!resolver) throw new Error(`No runtime to reach dependency ${spec.name}: serve the service with bento serve or serve()`);
     return (resolved = resolver(spec));
   };
-  const methods = new Map<string, (input?: unknown, options?: CallOptions) => Promise<unknown>>();
-  for (const { method } of getServiceDefinition(spec.service).apis) {
+  const methods = new Map<string, (input?: unknown, options?: CallOptions) => Promise<unknown> | AsyncIterable<unknown>>();
+  for (const { method, streaming } of getServiceDefinition(spec.service).apis) {
     // Not a thenable, even with an API named `then`: `await this.dep` must not make a call.
     if (method === 'then') continue;
+    if (streaming) {
+      // Checked at once (a wrong argument is the caller's bug), started by the first `next()`.
+      methods.set(method, (input, options) => {
+        checkCallOptions(options, `${spec.name}.${method}()`);
+        return lazyStream(() => {
+          options?.signal?.throwIfAborted();
+          return resolve().stream(method, input, options);
+        });
+      });
+      continue;
+    }
     methods.set(method, (input, options) => {
       try {
         checkCallOptions(options, `${spec.name}.${method}()`);

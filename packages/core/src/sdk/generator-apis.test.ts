@@ -1,34 +1,28 @@
-import { ConfigError } from '../errors';
 import { api } from './api';
+import { getServiceDefinition } from './definition';
 import { service } from './service';
 
-// Until streaming lands, a generator API would be answered with 200 `{}`: refuse it up front.
+// Generator methods are streaming APIs: the server streams what they yield (see server/pump-stream.ts).
 describe('generator methods as APIs', () => {
-  it('refuses an async generator when the service is defined', () => {
-    const define = () => {
-      @service({ name: 'Streams' })
-      class Streams {
-        @api()
-        async *tokens() {
-          yield 'a';
-        }
+  it('marks async and sync generators as streaming, and nothing else', () => {
+    @service({ name: 'Streams' })
+    class Streams {
+      @api()
+      async *tokens() {
+        yield 'a';
       }
-      return Streams;
-    };
-    expect(define).toThrow(ConfigError);
-    expect(define).toThrow('Service Streams: API tokens is a generator function; streaming APIs are not supported yet');
-  });
 
-  it('refuses a sync generator too', () => {
-    expect(() => {
-      @service({ name: 'Numbers' })
-      class Numbers {
-        @api()
-        *count() {
-          yield 1;
-        }
+      @api()
+      *count() {
+        yield 1;
       }
-      void Numbers;
-    }).toThrow('Service Numbers: API count is a generator function');
+
+      @api()
+      async plain() {
+        return 'a';
+      }
+    }
+    const streaming = Object.fromEntries(getServiceDefinition(Streams).apis.map((a) => [a.method, a.streaming]));
+    expect(streaming).toEqual({ tokens: true, count: true, plain: false });
   });
 });

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { z } from 'zod';
 import { isImage, type Image as ImageValue } from '../wire/image-value';
+import { pixelLimitProblem } from './image-limit';
 import { isBinaryPart, markIoKind } from './io-kind';
 import { readRawPixels } from './raw-pixels';
 
@@ -25,7 +26,7 @@ export type ImageInput = Image | Uint8Array | string;
 export interface ImageOptions {
   /** Convert every input to this many channels (1 gray, 3 RGB, 4 RGBA); default: keep the source's. */
   channels?: 1 | 3 | 4;
-  /** Refuse images with more pixels than this (a decompression-bomb guard). Default 64 megapixels. */
+  /** Refuse images with more pixels than this, read from the header before anything is decoded (a decompression-bomb guard). Default 64 megapixels. */
   maxPixels?: number;
 }
 
@@ -123,9 +124,10 @@ async function toImage(value: unknown, options: ImageOptions, ctx: z.RefinementC
   try {
     return await decodeImage(bytes, options);
   } catch (cause) {
+    const overLimit = await pixelLimitProblem(cause, bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS);
     ctx.addIssue({
       code: 'custom',
-      message: `Expected a PNG, JPEG or WebP image but the bytes could not be decoded (${(cause as Error).message.split('\n')[0]})`,
+      message: overLimit ?? `Expected a PNG, JPEG or WebP image but the bytes could not be decoded (${(cause as Error).message.split('\n')[0]})`,
     });
     return z.NEVER;
   }

@@ -13,16 +13,25 @@ export type ApiMethodNames<T> = {
 
 /**
  * One method as a caller sees it: the argument a caller passes (see `CallerInput`), then optional
- * per-call options `O`; the result the method's, always async. A method that takes no input gives
+ * per-call options `O`; the result the method's, always async (see `CallResult`). A method that takes no input gives
  * one whose input may be left out (not one of type unknown), and so does an optional parameter.
  */
 export type RemoteMethod<M, O> = M extends (...args: infer A) => infer R
   ? A extends []
-    ? (input?: undefined, options?: O) => Promise<Awaited<R>>
+    ? (input?: undefined, options?: O) => CallResult<R>
     : undefined extends A[0]
-      ? (input?: CallerInput<A[0]>, options?: O) => Promise<Awaited<R>>
-      : (input: CallerInput<A[0]>, options?: O) => Promise<Awaited<R>>
+      ? (input?: CallerInput<A[0]>, options?: O) => CallResult<R>
+      : (input: CallerInput<A[0]>, options?: O) => CallResult<R>
   : never;
+
+/**
+ * What a call gives back for a method returning `R`: the values of a generator (a streaming API)
+ * as an `AsyncIterable` the caller iterates with `for await`, anything else awaited. Strings and
+ * arrays are results, not streams: only generators stream.
+ */
+export type CallResult<R> = R extends AsyncGenerator<infer Y, unknown, unknown> | Generator<infer Y, unknown, unknown>
+  ? AsyncIterable<Awaited<Y>>
+  : Promise<Awaited<R>>;
 
 /**
  * The methods of a service as another party calls them, each with per-call options `O`. Used by

@@ -16,7 +16,7 @@ type MarkedMethod = ApiOptions & { method: string };
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as Function;
 
-/** `function*` and `async function*` methods, which return an iterator instead of a value. */
+/** `function*` and `async function*` methods: they return an iterator, and their APIs stream. */
 function isGeneratorFunction(fn: Function): boolean {
   return fn instanceof GeneratorFunction || fn instanceof AsyncGeneratorFunction;
 }
@@ -31,11 +31,6 @@ function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
       const value = Object.getOwnPropertyDescriptor(proto, key)?.value;
       const marked = typeof value === 'function' ? (value[API_OPTIONS] as MarkedMethod | undefined) : undefined;
       if (!marked) continue;
-      if (isGeneratorFunction(value)) {
-        throw new ConfigError(
-          `Service ${serviceName}: API ${key} is a generator function; streaming APIs are not supported yet (its callers would get an empty answer): return a value instead`,
-        );
-      }
       seenMethods.add(key);
       apis.push({
         method: key,
@@ -44,6 +39,7 @@ function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
         input: marked.input,
         output: marked.output,
         doc: marked.doc,
+        streaming: isGeneratorFunction(value),
       });
     }
   }

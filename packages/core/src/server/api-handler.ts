@@ -11,6 +11,9 @@ import type { BodyLimits } from './body-limits';
 import { readInput } from './read-input';
 import { requestIdOf } from './request-id';
 import { sendError, sendResult } from './respond';
+import { iteratorOf, pumpStream, type StreamingCall } from './pump-stream';
+import { SSE_SINK } from './sse-sink';
+import type { StreamSink } from './stream-sink';
 import { invalidInputError, SchemaRunner } from './schema-runner';
 import type { ServiceState } from './service-state';
 
@@ -37,12 +40,15 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 export interface CallCodec {
   read(req: IncomingMessage, limits: BodyLimits, api: ApiDefinition): Promise<unknown>;
   write(res: ServerResponse, result: unknown, req: IncomingMessage, requestId: string): Promise<void> | void;
+  /** How a streaming API's values are written. */
+  stream: StreamSink;
 }
 
 /** The public API codec: JSON or multipart/form-data in; an image, bytes or JSON out. */
 export const HTTP_CODEC: CallCodec = {
   read: (req, limits, api) => readInput(req, limits, api.input),
   write: (res, result, req, requestId) => sendResult(res, result, req.headers.accept, requestId),
+  stream: SSE_SINK,
 };
 
 /** What every call of one API shares; built once when the server starts. */
@@ -70,6 +76,7 @@ class ApiCall implements ApiContext {
   private controller?: AbortController;
   private abortReason?: Error;
   private responseMetadata?: ApiResponseMetadata;
+  private streamOpen = false;
 
   constructor(
     private readonly route: ApiRoute,
@@ -95,9 +102,12 @@ class ApiCall implements ApiContext {
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      this.res.once('close', () => {
+      const clientLeft = () => {
         if (!this.answered) this.abort(new Error('client closed the connection'));
-      });
+      };
+      // A client that left before the method first read its signal: that 'close' was emitted already.
+      if (this.res.destroyed) clientLeft();
+      else this.res.once('close', clientLeft);
     }
     if (this.abortReason && !this.controller.signal.aborted) this.controller.abort(this.abortReason);
     return this.controller.signal;
@@ -133,6 +143,8 @@ class ApiCall implements ApiContext {
       let input = route.input ? route.input.parse(body, invalidInputError) : body;
       if (input instanceof Promise) input = await input;
       result = await route.method.call(route.instance, input, this);
+      // A stream holds its slot until the generator is done: the work goes on while it yields.
+      if (route.api.streaming) return await this.stream(result);
     } finally {
       this.leaveSlot();
     }
@@ -147,6 +159,41 @@ class ApiCall implements ApiContext {
     const written = route.codec.write(this.res, result, this.req, this.requestId);
     if (written) await written;
     this.finish(this.res.statusCode);
+  }
+
+  private async stream(result: unknown): Promise<void> {
+    const iterator = iteratorOf(result);
+    if (!iterator) throw new Error(`API ${this.route.api.method} is a generator method but returned ${typeof result}`);
+    // Watch for the client going away from now on: the generator is closed when it does.
+    void this.signal;
+    const ended = await pumpStream(iterator, new StreamOfCall(this, this.res));
+    if (this.answered) return;
+    this.answered = true;
+    clearTimeout(this.timer);
+    // 499 (nginx's "client closed request"): the stream stopped because its reader left.
+    this.finish(ended ? 200 : 499);
+  }
+
+  /** Writes the head of a stream, with what the method added to its answer before its first value. */
+  openStream(): void {
+    this.streamOpen = true;
+    this.responseMetadata?.headers.forEach((value, name) => this.res.setHeader(name, value));
+    this.route.codec.stream.open(this.res, this.requestId);
+  }
+
+  /** Whether a stream should stop: answered otherwise (timeout) or its client left. */
+  get streamStopped(): boolean {
+    return this.answered || (this.controller?.signal.aborted ?? false);
+  }
+
+  /** The API's output schema, applied to each value of a stream. */
+  checkStreamValue(value: unknown): unknown {
+    const { output, api } = this.route;
+    return output ? output.parse(value, invalidOutput(api.method)) : value;
+  }
+
+  get streamSink(): StreamSink {
+    return this.route.codec.stream;
   }
 
   timeout(): void {
@@ -166,6 +213,10 @@ class ApiCall implements ApiContext {
     if (error.status >= 500 && !(error instanceof TimeoutError) && !(error instanceof NotReadyError)) {
       route.logger.error({ request_id: this.requestId, err: error.cause ?? error }, `${route.api.method} failed`);
     }
+    if (this.streamOpen) {
+      this.failStream(error);
+      return;
+    }
     if (this.answered && this.res.headersSent) {
       // The response is half-written (an encoder failed mid-way): cut the connection.
       if (!this.res.writableEnded) this.res.destroy();
@@ -176,6 +227,17 @@ class ApiCall implements ApiContext {
     // A remote 500 already hides its internals and carries the callee's request id: pass it on as is.
     if (error.status === 500 && !(error instanceof RemoteError)) error = new InternalError('Internal server error', { request_id: this.requestId });
     sendError(this.res, error, this.requestId);
+    this.finish(error.status);
+  }
+
+  /** A stream already under way ends with an error event in place of its end. */
+  private failStream(error: BentoError): void {
+    if (this.answered) return;
+    this.answered = true;
+    clearTimeout(this.timer);
+    if (error.status === 500 && !(error instanceof RemoteError)) error = new InternalError('Internal server error', { request_id: this.requestId });
+    const origin = (error as { service?: unknown }).service;
+    if (!this.res.writableEnded && !this.res.destroyed) this.route.codec.stream.error(this.res, error, typeof origin === 'string' ? origin : undefined);
     this.finish(error.status);
   }
 
@@ -212,7 +274,31 @@ function isAsyncIterable(value: unknown): boolean {
 }
 
 function streamingNotSupported(method: string): InternalError {
-  return new InternalError('Internal server error', undefined, new Error(`API ${method} returned an async iterable; streaming results are not supported yet: return a value`));
+  return new InternalError('Internal server error', undefined, new Error(`API ${method} returned an async iterable: to stream its values, write the method as a generator (async function*)`));
+}
+
+/** The streaming side of one call, as `pumpStream` drives it. */
+class StreamOfCall implements StreamingCall {
+  constructor(
+    private readonly call: ApiCall,
+    readonly res: ServerResponse,
+  ) {}
+
+  get sink(): StreamSink {
+    return this.call.streamSink;
+  }
+
+  stopped(): boolean {
+    return this.call.streamStopped;
+  }
+
+  open(): void {
+    this.call.openStream();
+  }
+
+  check(value: unknown): unknown {
+    return this.call.checkStreamValue(value);
+  }
 }
 
 function onTimeout(call: ApiCall): void {

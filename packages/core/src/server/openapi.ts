@@ -66,7 +66,21 @@ function errorResponses(): Record<string, unknown> {
   return out;
 }
 
+/** A streaming API's answer: server-sent events, one per yielded value (see server/sse-sink.ts). */
+function streamResponse(api: ApiDefinition): Record<string, unknown> {
+  const item = api.output ? toJsonSchema(api.output, 'output', 'json') : {};
+  return {
+    description:
+      'A stream of server-sent events: one event per value the API yields (`id: n`, `data:` the value as JSON; images as PNG data URLs), ' +
+      'then `event: result` with the return value, or `event: error` with the usual error body and its `status`. ' +
+      'Errors before the first value are answered as plain JSON errors with their status.',
+    // OpenAPI 3.1 has no field for the schema of each event (3.2's itemSchema): an extension says it.
+    content: { 'text/event-stream': { schema: { type: 'string' }, 'x-bento-item-schema': item } },
+  };
+}
+
 function successResponse(api: ApiDefinition): Record<string, unknown> {
+  if (api.streaming) return streamResponse(api);
   if (api.output && ioKindOf(api.output)?.kind === 'image') {
     const binary = { type: 'string', contentMediaType: 'image/png' };
     return { description: 'The resulting image (PNG by default; JPEG or WebP by Accept)', content: { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary }, 'image/webp': { schema: binary } } };
@@ -90,6 +104,7 @@ function operation(api: ApiDefinition): Record<string, unknown> {
     summary: api.doc?.split('\n')[0] ?? api.name,
     ...(api.doc ? { description: api.doc } : {}),
     'x-bento-method': api.method,
+    ...(api.streaming ? { 'x-bento-streaming': true } : {}),
     requestBody,
     responses: { '200': successResponse(api), ...errorResponses() },
   };

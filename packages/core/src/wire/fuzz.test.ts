@@ -86,8 +86,6 @@ const valid = (() => {
 })();
 
 describe('wire fuzz: every malformed body is a clean BadRequestError', () => {
-  const started = Date.now();
-  afterAll(() => expect(Date.now() - started).toBeLessThan(10_000));
 
   it('decodes the untouched sample', () => {
     expect(attempt(valid)).toBe('ok');

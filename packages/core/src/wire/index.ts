@@ -12,3 +12,5 @@ export { readFramesBody } from './read-frames-body';
 export { jsonDepthExceeds } from './json-depth';
 export { writeFrames } from './write-frames';
 export type { FrameType } from './frame-types';
+export { FRAMES_STREAM_CONTENT_TYPE, RECORD_HEAD_BYTES, StreamRecordReader, recordHead } from './frames-stream';
+export type { RecordKind, StreamErrorPayload, StreamRecord } from './frames-stream';
