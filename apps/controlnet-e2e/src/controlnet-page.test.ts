@@ -3,50 +3,30 @@
  * service in its own process, on the generated demo model) and headless Chromium on its page at
  * `/`, which follows POST /generate_stream.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { generateDemoModel } from '../../../tools/demo-model/generate';
 import { artifactPath } from './support/artifacts';
-import { bentoServe, ROOT, type Served } from './support/bento-serve';
 import { describeInBrowser, launchChromium } from './support/chromium';
+import { serveControlNet, type ServedControlNet } from './support/controlnet-app';
 import { housePng } from './support/images';
-import { PAGE_HEADERS } from './support/page-headers';
 import { requestsInProgress } from './support/metrics';
+import { PAGE_HEADERS } from './support/page-headers';
 import { watchPage } from './support/page-watch';
 import { until } from './support/wait';
 
-/** The app's folder: `bento serve` there reads `service:` from its bentofile.yaml. */
-const APP_DIR = path.join(ROOT, 'apps', 'controlnet');
-
-// WAITING FOR THE STREAM: ControlNet's POST /generate_stream (core streaming and the app) is not
-// on this branch yet. Until `git merge main` brings it, this suite is skipped saying so; the guard
-// goes away with that merge.
-const waiting = !existsSync(path.join(APP_DIR, 'bentofile.yaml'));
-const describeWhenServed = waiting ? (name: string, body: () => void) => describe.skip(`${name} (waiting for ControlNet's /generate_stream)`, body) : describeInBrowser;
-
-describeWhenServed('the ControlNet page, end to end', () => {
-  let modelDir: string;
-  let served: Served;
+describeInBrowser('the ControlNet page, end to end', () => {
+  let app: ServedControlNet;
   let url: string;
-  let sdxlUrl: string;
   let browser: Browser;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    modelDir = mkdtempSync(path.join(tmpdir(), 'controlnet-page-'));
-    generateDemoModel(modelDir);
-    served = bentoServe([], { cwd: APP_DIR, env: { SDXL_MODEL_DIR: modelDir } });
-    browser = await launchChromium();
-    url = await served.listening('ControlNet', 120_000);
-    sdxlUrl = await served.listening('SDXLControlNetService');
+    [app, browser] = await Promise.all([serveControlNet(), launchChromium()]);
+    url = app.url;
   }, 150_000);
   afterAll(async () => {
     await browser?.close();
-    await served?.stop();
-    if (modelDir) rmSync(modelDir, { recursive: true, force: true });
+    await app?.close();
   });
   beforeEach(async () => {
     page = await browser.newPage();
@@ -94,20 +74,19 @@ describeWhenServed('the ControlNet page, end to end', () => {
     await page.goto(url);
     await page.click('#sample');
     await page.waitForSelector('#input-preview:not([hidden])');
-    // 150 steps at 512×384: far longer than the wait for the stop below.
+    // 150 steps at 512×384: tens of seconds on the demo model, so the cancel lands mid-way.
     await page.fill('#steps', '150');
     await page.click('#start');
     await page.waitForFunction(() => (document.getElementById('progress') as HTMLProgressElement).value >= 1, undefined, { timeout: 60_000 });
-    expect(await requestsInProgress(sdxlUrl)).toBe(1);
+    expect(await requestsInProgress(app.sdxlUrl)).toBe(1);
 
     await page.click('#cancel');
     await page.waitForSelector('body[data-state=cancelled]');
     expect(await page.textContent('#status')).toBe('Cancelled.');
     expect(await page.isHidden('#error')).toBe(true);
-    // 15 s: a third of what the 150 steps take on the demo model here, so only a stop passes.
-    await until(async () => (await requestsInProgress(sdxlUrl)) === 0, 'SDXLControlNetService to have no request in progress', 15_000);
+    await until(async () => (await requestsInProgress(app.sdxlUrl)) === 0, 'SDXLControlNetService to have no request in progress', 15_000);
     // It stopped part way (its own account, logged within a second), and made no picture.
-    const sdxlLines = () => served.logs().filter((line) => line.service === 'SDXLControlNetService');
+    const sdxlLines = () => app.served.logs().filter((line) => line.service === 'SDXLControlNetService');
     const stoppedLines = () => sdxlLines().filter((line) => line.msg === 'generation stopped' && line.total === 150);
     await until(async () => stoppedLines().length > 0, "SDXLControlNetService's 'generation stopped' line", 5_000);
     const stopped = stoppedLines();

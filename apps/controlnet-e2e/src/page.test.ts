@@ -1,13 +1,11 @@
 /**
- * The ControlNet page in headless Chromium, served by a stand-in service with no model
- * (fixtures/page-only.ts): what the page does on its own. The page against the real ControlNet
- * graph is controlnet-page.test.ts.
+ * The ControlNet page in headless Chromium, served by the ControlNet app: what the page does
+ * before and around a generation (its files and headers, the sample, reading an event stream).
+ * Generating, cancelling and errors are in controlnet-page.test.ts.
  */
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { bentoServe, type Served } from './support/bento-serve';
 import { describeInBrowser, launchChromium } from './support/chromium';
-import { housePng } from './support/images';
+import { serveControlNet, type ServedControlNet } from './support/controlnet-app';
 import { PAGE_HEADERS } from './support/page-headers';
 import { watchPage } from './support/page-watch';
 
@@ -18,19 +16,19 @@ interface SseModule {
 }
 
 describeInBrowser('the ControlNet page on its own', () => {
-  let served: Served;
+  let app: ServedControlNet;
   let url: string;
   let browser: Browser;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    served = bentoServe(['./page-only.ts:PageOnly'], { cwd: path.join(__dirname, 'fixtures') });
-    [url, browser] = await Promise.all([served.listening('PageOnly'), launchChromium()]);
-  });
+    [app, browser] = await Promise.all([serveControlNet(), launchChromium()]);
+    url = app.url;
+  }, 150_000);
   afterAll(async () => {
     await browser?.close();
-    await served?.stop();
+    await app?.close();
   });
   beforeEach(async () => {
     page = await browser.newPage();
@@ -71,18 +69,6 @@ describeInBrowser('the ControlNet page on its own', () => {
     await page.click('#start');
     expect(await page.textContent('#error-message')).toBe('Choose an image (or use the sample) first.');
     expect(posts).toEqual([]);
-  });
-
-  it("shows the service's JSON error when the call is refused before a stream starts", async () => {
-    await page.goto(url);
-    await page.setInputFiles('#image', { name: 'house.png', mimeType: 'image/png', buffer: await housePng(96, 64) });
-    await page.click('#start');
-    await page.waitForSelector('body[data-state=failed]');
-    // This stand-in has no /generate_stream: the 404 in Bento's error shape is what the user reads.
-    expect(await page.textContent('#error-message')).toBe('No route POST /generate_stream (not_found, 404)');
-    expect(await page.$$eval('#error-details li', (items) => items.map((li) => li.textContent))).toEqual(['{"method":"POST","path":"/generate_stream"}']);
-    expect(await page.isEnabled('#start')).toBe(true);
-    expect(await page.isDisabled('#cancel')).toBe(true);
   });
 
   it('reads an event stream however it is cut into chunks', async () => {
