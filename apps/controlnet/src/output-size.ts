@@ -1,4 +1,4 @@
-import { MAX_SIDE, MIN_SIDE } from '@bento/app-sdxl';
+import { MAX_SIDE, MIN_SIDE } from '@bento/app-sdxl/src/service-api';
 
 /**
  * The generated image's side for an input side: rounded down to a multiple of 8, as diffusers'

@@ -1,4 +1,4 @@
-import { GenerateInput } from '@bento/app-sdxl';
+import { GenerateInput } from '@bento/app-sdxl/src/service-api';
 import { Image, isImage, type ApiInput } from '@bento/core';
 import { z } from 'zod';
 import { MAX_INPUT_PIXELS, sizeProblem } from './output-size';

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SDXLControlNetService, SEED_HEADER, type GenerateEvent } from '@bento/app-sdxl';
+import { SDXLControlNetService, SEED_HEADER, type GenerateEvent } from '@bento/app-sdxl/src/service-api';
 import { api, createLogger, depends, service, type ApiContext, type Image, type Tensor } from '@bento/core';
 import { backends, cannyEdgesRgb } from '@bento/native';
 import { outputSide } from './output-size';

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { api, createLogger, Image, service, ServiceUnavailableError, type ApiContext } from '@bento/core';
 import { GenerateInput, generationOf, type GenerateRequest } from './generate-input';
-import { loadPipeline, type LoadedPipeline } from './load-pipeline';
+import type { LoadedPipeline } from './load-pipeline';
 import type { Generation } from './pipeline/generation';
 import type { ControlNetPipeline, GenerationResult } from './pipeline/pipeline';
 import { modelSource } from './model-source';
@@ -31,6 +31,10 @@ export class SDXLControlNetService {
 
   async onStartup(): Promise<void> {
     const source = modelSource();
+    // Loaded here, not at the top: a caller that imports this class to call it through depends()
+    // (ControlNet) never loads onnxruntime itself.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadPipeline } = require('./load-pipeline') as typeof import('./load-pipeline');
     this.loaded = await loadPipeline(source, this.log);
     this.log.info({ model_dir: source.dir, demo_model: source.demo, execution_provider: this.loaded.provider }, 'models loaded');
   }

@@ -77,6 +77,8 @@ class ApiCall implements ApiContext {
   private abortReason?: Error;
   private responseMetadata?: ApiResponseMetadata;
   private streamOpen = false;
+  /** The connection closed before the answer: the request ends as 499 whatever the method does. */
+  private clientLeft = false;
 
   constructor(
     private readonly route: ApiRoute,
@@ -103,7 +105,9 @@ class ApiCall implements ApiContext {
     if (!this.controller) {
       this.controller = new AbortController();
       const clientLeft = () => {
-        if (!this.answered) this.abort(new Error('client closed the connection'));
+        if (this.answered) return;
+        this.clientLeft = true;
+        this.abort(new Error('client closed the connection'));
       };
       // A client that left before the method first read its signal: that 'close' was emitted already.
       if (this.res.destroyed) clientLeft();
@@ -149,6 +153,7 @@ class ApiCall implements ApiContext {
       this.leaveSlot();
     }
     if (this.answered) return;
+    if (this.clientLeft) return this.fail(undefined);
     if (isAsyncIterable(result)) throw streamingNotSupported(route.api.method);
     if (route.output) result = await route.output.parse(result, invalidOutput(route.api.method));
     if (this.answered) return;
@@ -170,8 +175,8 @@ class ApiCall implements ApiContext {
     if (this.answered) return;
     this.answered = true;
     clearTimeout(this.timer);
-    // 499 (nginx's "client closed request"): the stream stopped because its reader left.
-    this.finish(ended ? 200 : 499);
+    // The stream stopped because its reader left.
+    this.finish(ended ? 200 : CLIENT_CLOSED_REQUEST);
   }
 
   /** Writes the head of a stream, with what the method added to its answer before its first value. */
@@ -208,6 +213,13 @@ class ApiCall implements ApiContext {
   /** Answers with an error, once; errors after the answer (e.g. a late method failure) are only logged. */
   fail(thrown: unknown): void {
     const { route } = this;
+    // The client left and the method gave up (its signal aborted): nobody to answer, nothing broke.
+    if (this.clientLeft && !this.answered) {
+      this.answered = true;
+      clearTimeout(this.timer);
+      this.finish(CLIENT_CLOSED_REQUEST);
+      return;
+    }
     let error: BentoError = toBentoError(thrown);
     // Timeouts and calls before the service is ready are expected answers, not failures to log.
     if (error.status >= 500 && !(error instanceof TimeoutError) && !(error instanceof NotReadyError)) {
@@ -260,6 +272,9 @@ class ApiCall implements ApiContext {
     this.controller?.abort(reason);
   }
 }
+
+/** nginx's status for a request whose client closed the connection before the answer: not a failure. */
+const CLIENT_CLOSED_REQUEST = 499;
 
 /** The 503 for a call that arrived while the service starts or shuts down. */
 function notReady(route: ApiRoute): NotReadyError {
