@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SDXLControlNetService, SEED_HEADER, type GenerateEvent } from '@bento/app-sdxl/src/service-api';
 import { api, createLogger, depends, service, type ApiContext, type Image, type Tensor } from '@bento/core';
@@ -24,6 +25,8 @@ const CANNY = { low: 100, high: 200 } as const;
   // generation. More workers would compete with SDXLControlNetService for the same cores (2 on
   // the development machines) and hold more memory; replicas scale it instead (config-file.yaml).
   workers: 1,
+  // The page at / (web/index.html): try the service in a browser, following generate_stream.
+  ui: path.join(__dirname, '..', 'web'),
 })
 export class ControlNet {
   controlnet_service = depends(SDXLControlNetService);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /** A CPU amount as Kubernetes writes it: `"1"`, `"500m"`, or a number of cores. */
@@ -63,6 +64,15 @@ export const ServiceOptionsSchema = z.strictObject({
   traffic: TrafficSchema.default({ timeout: 60, max_concurrency: DEFAULT_MAX_CONCURRENCY }),
   workers: z.union([z.number().int().positive(), z.literal('cpu_count')]).default(1),
   envs: z.array(EnvVarSchema).default([]),
+  /**
+   * A folder of static files (a small web page) served at `/`: index.html there, the other files
+   * by name. Absolute, because a relative path would depend on the directory `bento serve` was
+   * started from: write `path.join(__dirname, '..', 'web')`.
+   */
+  ui: z
+    .string()
+    .refine((dir) => path.isAbsolute(dir), "an absolute folder path, like path.join(__dirname, '..', 'web')")
+    .optional(),
 });
 
 /** What a user writes in `@service(...)`. */

@@ -24,6 +24,7 @@ import { internalDispatcher } from './internal-routes';
 import { AccessLog } from './access-log';
 import { ServiceState } from './service-state';
 import { requestIdOf } from './request-id';
+import { StaticUi } from './static-ui';
 
 export { DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_BODY_SIZE } from './body-limits';
 
@@ -150,8 +151,11 @@ export class ServiceServer {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
+    const { name, options: serviceOptions } = this.definition;
+    // Made here, so that a missing folder stops the service before it listens.
+    const ui = serviceOptions.ui === undefined ? undefined : new StaticUi(serviceOptions.ui, name);
     const known = new Set<string>([...Object.keys(BUILT_IN_ROUTES), ...apiRoutes.keys()]);
-    app.use(observeRequest(this.metrics, new AccessLog(this.logger, this.definition.name), known, new Set(apiRoutes.keys())));
+    app.use(observeRequest(this.metrics, new AccessLog(this.logger, name), known, new Set(apiRoutes.keys()), ui));
     const alive = (_req: Request, res: Response) => void res.type('text/plain').send('ok');
     const checkDependencies = options.checkDependencies ?? (async () => undefined);
     const openapi = JSON.stringify(buildOpenApiDocument(this.definition, packageVersion()));
@@ -167,7 +171,7 @@ export class ServiceServer {
       '/docs.json': (_req, res) => res.type('application/json').send(openapi),
     };
     for (const [route, handler] of Object.entries(builtIn)) app.get(route, handler);
-    app.use(docsUiRouter(this.definition.name));
+    app.use(docsUiRouter(name));
     for (const [route, handler] of apiRoutes) {
       // POSTs normally never reach express (see the dispatcher above); this catches trailing-slash forms.
       app.all(route, (req, res) => {
@@ -175,6 +179,8 @@ export class ServiceServer {
         sendError(res, new MethodNotAllowedError(`${route} only accepts POST, not ${req.method}`, 'POST'));
       });
     }
+    // After every route above: the page never takes a path the framework or an API answers.
+    if (ui) app.use(ui.handle);
     app.use((req: Request, res: Response) => {
       sendError(res, new NotFoundError(`No route ${req.method} ${req.path}`, { method: req.method, path: req.path }));
     });
