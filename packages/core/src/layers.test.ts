@@ -15,7 +15,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   server: ['sdk', 'config', 'wire', 'errors'],
   client: ['sdk:types', 'wire', 'errors'],
   runtime: ['server', 'client', 'sdk', 'config', 'wire', 'errors'],
-  cli: ['runtime', 'sdk', 'config', 'errors'],
+  deploy: ['runtime', 'sdk', 'config', 'errors'],
+  cli: ['deploy', 'runtime', 'sdk', 'config', 'errors'],
 };
 
 /** Packages a layer may load at run time, where it matters: the client must run without native installs. */
@@ -101,7 +102,7 @@ function sourcesUnder(dir: string, base = dir): Map<string, string> {
 }
 
 describe('layers of @bento/core', () => {
-  it('point one way: sdk → (config, wire, errors); server → sdk; client → sdk types; runtime → server, client; cli → runtime', () => {
+  it('point one way: sdk → (config, wire, errors); server → sdk; client → sdk types; runtime → server, client; deploy → runtime; cli → deploy, runtime', () => {
     expect(layerViolations(sourcesUnder(SRC))).toEqual([]);
   });
 
@@ -119,7 +120,7 @@ describe('layers of @bento/core', () => {
       'server/create-server.ts: server imports runtime (../runtime/http-get); server may import sdk, config, wire, errors',
       'client/wire-format.ts: client imports values from sdk (../sdk/image); client may import sdk:types, wire, errors',
       'client/decode.ts: client loads the package sharp at run time',
-      'cli/serve.ts: cli imports server (../server/stale-socket); cli may import runtime, sdk, config, errors',
+      'cli/serve.ts: cli imports server (../server/stale-socket); cli may import deploy, runtime, sdk, config, errors',
     ]);
   });
 
