@@ -44,7 +44,7 @@ export type { ClientCallOptions } from './client/call-options';
 
 // Config files
 export { readBentofile, BentofileSchema } from './config/bentofile';
-export type { Bentofile } from './config/bentofile';
+export type { Bentofile, BentofileDocker } from './config/bentofile';
 
 // Errors
 export {
