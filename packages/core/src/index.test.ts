@@ -8,7 +8,7 @@ describe('public API', () => {
       'BadRequestError', 'BentoError', 'BentofileSchema', 'ConfigError', 'DEFAULT_MAX_BODY_SIZE', 'DEFAULT_MAX_JSON_BODY_SIZE', 'DTYPES', 'Image',
       'InternalError', 'MethodNotAllowedError', 'NotFoundError', 'PayloadTooLargeError', 'RemoteError', 'ServiceServer',
       'ServiceUnavailableError', 'StartupError', 'Tensor', 'TimeoutError', 'TooManyRequestsError', 'UnauthorizedError',
-      'UnsupportedMediaTypeError', 'ValidationError', 'api', 'buildServiceGraph', 'createClient', 'createLogger', 'decodeImage', 'depends',
+      'UnsupportedMediaTypeError', 'ValidationError', 'api', 'buildBento', 'buildServiceGraph', 'createClient', 'createLogger', 'decodeImage', 'depends',
       'encodeImage', 'getServiceDefinition', 'isImage', 'isServiceClass', 'isTensor', 'loadServiceTarget', 'readBentofile',
       'serve', 'service', 'toBentoError',
     ]);

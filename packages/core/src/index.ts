@@ -46,6 +46,13 @@ export type { ClientCallOptions } from './client/call-options';
 export { readBentofile, BentofileSchema } from './config/bentofile';
 export type { Bentofile, BentofileDocker } from './config/bentofile';
 
+// Building bentos
+export { buildBento } from './deploy/build/build-bento';
+export type { BuildBentoOptions, BuiltBento } from './deploy/build/build-bento';
+export type { BentoInfo } from './deploy/build/bento-store';
+export type { BentoManifest } from './deploy/build/bento-manifest';
+export type { GraphManifest, ServiceManifest } from './deploy/graph-manifest';
+
 // Errors
 export {
   BentoError,

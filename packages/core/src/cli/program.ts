@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { deleteCommand, getCommand, listCommand } from './bento-commands';
+import { buildCommand } from './build-command';
 import { serveCommand } from './serve-command';
 
 /** The `bento` command line. */
@@ -7,5 +9,9 @@ export function createProgram(version: string): Command {
     .description('Bento for TypeScript: serve ML models as Services')
     .version(version, '-v, --version')
     .showHelpAfterError('(run bento --help for usage)')
-    .addCommand(serveCommand());
+    .addCommand(serveCommand())
+    .addCommand(buildCommand())
+    .addCommand(listCommand())
+    .addCommand(getCommand())
+    .addCommand(deleteCommand());
 }
