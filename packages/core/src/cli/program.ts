@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { deleteCommand, getCommand, listCommand } from './bento-commands';
 import { buildCommand } from './build-command';
+import { containerizeCommand } from './containerize-command';
 import { serveCommand } from './serve-command';
 
 /** The `bento` command line. */
@@ -13,5 +14,6 @@ export function createProgram(version: string): Command {
     .addCommand(buildCommand())
     .addCommand(listCommand())
     .addCommand(getCommand())
-    .addCommand(deleteCommand());
+    .addCommand(deleteCommand())
+    .addCommand(containerizeCommand());
 }
