@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { deployCommand } from './deploy-command';
 import { serveCommand } from './serve-command';
 
 /** The `bento` command line. */
@@ -6,6 +7,9 @@ export function createProgram(version: string): Command {
   return new Command('bento')
     .description('Bento for TypeScript: serve ML models as Services')
     .version(version, '-v, --version')
+    // Program options only before a subcommand: `bento deploy --version 1.0` is the images' tag.
+    .enablePositionalOptions()
     .showHelpAfterError('(run bento --help for usage)')
-    .addCommand(serveCommand());
+    .addCommand(serveCommand())
+    .addCommand(deployCommand());
 }
