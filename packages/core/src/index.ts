@@ -45,6 +45,17 @@ export type { ClientCallOptions } from './client/call-options';
 // Config files
 export { readBentofile, BentofileSchema } from './config/bentofile';
 export type { Bentofile } from './config/bentofile';
+export { readDeploymentConfig } from './config/read-deployment-config';
+export { DeploymentConfigSchema } from './config/deployment-config';
+export type { DeploymentConfig, ServiceDeploymentConfig } from './config/deployment-config';
+
+// Deploying
+export { graphManifest } from './deploy/graph-manifest';
+export type { GraphManifest, ServiceManifest } from './deploy/graph-manifest';
+export { renderDeployment } from './deploy/kubernetes/render';
+export type { RenderDeploymentInput } from './deploy/kubernetes/render';
+export type { RenderOptions } from './deploy/render-options';
+export type { KubeObject } from './deploy/kubernetes/object';
 
 // Errors
 export {

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readDeploymentConfig } from '../config/read-deployment-config';
 import { ConfigError } from '../errors';
 import { renderCompose } from '../deploy/compose/render-compose';
+import { newInternalToken } from '../deploy/internal-token';
 import { renderDeployment } from '../deploy/kubernetes/render';
 import type { KubeObject } from '../deploy/kubernetes/object';
 import { loadManifest } from '../deploy/load-manifest';
@@ -53,8 +54,7 @@ async function runDeploy(source: string | undefined, flags: DeployFlags): Promis
   if (flags.target === 'compose') {
     const compose = renderCompose({ manifest, config, options });
     if (flags.output) {
-      const { randomBytes } = await import('node:crypto');
-      const written = await writeComposeDirectory(flags.output, compose, randomBytes(32).toString('hex'));
+      const written = await writeComposeDirectory(flags.output, compose, newInternalToken());
       process.stdout.write(`wrote ${written.join(', ')} to ${flags.output}\n`);
     } else if (flags.dryRun) {
       process.stdout.write(toYaml(compose));

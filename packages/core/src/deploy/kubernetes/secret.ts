@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newInternalToken } from '../internal-token';
 import type { RenderOptions } from '../render-options';
 import { deploymentLabels } from './labels';
 import { metadata, type KubeObject } from './object';
@@ -21,6 +21,6 @@ export function renderTokenSecret(deployment: string, options: RenderOptions): K
     kind: 'Secret',
     metadata: metadata(tokenSecretName(deployment, options), deploymentLabels(deployment), options.namespace),
     type: 'Opaque',
-    stringData: { token: options.internalToken ?? randomBytes(32).toString('hex') },
+    stringData: { token: options.internalToken ?? newInternalToken() },
   };
 }
