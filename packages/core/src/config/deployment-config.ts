@@ -22,13 +22,24 @@ const Labels = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0
 const Secrets = z.array(z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes Secret name'));
 
 /**
+ * `traffic` as an override: the service's fields without their defaults (`.partial()` keeps a
+ * default, which would put `timeout: 60` over a service's own 600 when only another field is set).
+ */
+const TrafficOverridesSchema = z.strictObject({
+  timeout: TrafficSchema.shape.timeout.unwrap().optional(),
+  max_concurrency: TrafficSchema.shape.max_concurrency.unwrap().optional(),
+  concurrency: TrafficSchema.shape.concurrency,
+  external_queue: TrafficSchema.shape.external_queue,
+});
+
+/**
  * What a deployment may change of a service's own options. Every field is optional: it replaces
  * the service's value. `workers` is our number of worker processes; BentoML's list form
  * (`workers: [{ gpu: 1 }]`, one entry per worker and its GPU) is refused, since a replica's
  * workers share the GPUs the pod gets.
  */
 const ConfigOverridesSchema = z.strictObject({
-  traffic: TrafficSchema.partial().strict().optional(),
+  traffic: TrafficOverridesSchema.optional(),
   resources: ResourcesSchema.optional(),
   workers: z
     .union([z.number().int().positive(), z.literal('cpu_count')], {
@@ -36,6 +47,15 @@ const ConfigOverridesSchema = z.strictObject({
     })
     .optional(),
 });
+
+/**
+ * The part of the overrides a service's process applies itself (its traffic limits and workers),
+ * by service name: what `BENTO_CONFIG_OVERRIDES` carries into every process of a deployed graph.
+ */
+export const RuntimeOverridesSchema = z.record(z.string(), ConfigOverridesSchema.pick({ traffic: true, workers: true }).strict());
+
+/** `BENTO_CONFIG_OVERRIDES`'s content: service name → traffic and workers overrides. */
+export type RuntimeOverrides = z.output<typeof RuntimeOverridesSchema>;
 
 const ScalingSchema = z
   .strictObject({

@@ -32,6 +32,11 @@ services:
     expect(config.services.Entry!.scaling).toEqual({ min_replicas: 1, max_replicas: 3 });
   });
 
+  it('an override holds only what it sets: no defaults over the service\'s own values', () => {
+    const config = parseDeploymentConfig({ services: { A: { config: { traffic: { concurrency: 6 } } } } }, 'c.yaml');
+    expect(config.services.A!.config).toEqual({ traffic: { concurrency: 6 } });
+  });
+
   it('names the file, the path and what was expected', async () => {
     const file = write('services:\n  Model:\n    scaling: { min_replicas: 3, max_replicas: 2 }\n    instance_type: gpu.l4\n');
     await expect(readDeploymentConfig(file)).rejects.toThrow(file);

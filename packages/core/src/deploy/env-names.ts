@@ -4,4 +4,5 @@
  * deploy/ sits above runtime/ but not above wire/ (env-names.test.ts keeps them equal).
  */
 export { SERVICE_MAP_ENV } from '../runtime/service-map';
+export { CONFIG_OVERRIDES_ENV } from '../runtime/config-overrides';
 export const INTERNAL_TOKEN_ENV = 'BENTO_INTERNAL_TOKEN';

@@ -1,13 +1,13 @@
-import type { DeploymentConfig, ServiceDeploymentConfig } from '../config/deployment-config';
+import type { DeploymentConfig, RuntimeOverrides, ServiceDeploymentConfig } from '../config/deployment-config';
 import type { ResolvedServiceOptions } from '../config/service-options';
 import { ConfigError } from '../errors';
-import { INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from './env-names';
+import { CONFIG_OVERRIDES_ENV, INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from './env-names';
 import type { GraphManifest, ServiceManifest } from './graph-manifest';
 import { parseInstanceType, type InstanceType } from './instance-type';
 import { SERVICE_PORT, type RenderOptions } from './render-options';
 
 /** Variables the renderer writes itself: a config that sets them would be overridden or fight it. */
-const RESERVED_ENVS = new Set([SERVICE_MAP_ENV, INTERNAL_TOKEN_ENV, 'PORT']);
+const RESERVED_ENVS = new Set([SERVICE_MAP_ENV, INTERNAL_TOKEN_ENV, CONFIG_OVERRIDES_ENV, 'PORT']);
 
 /**
  * One service as it is deployed: its options with the config's overrides applied and everything
@@ -29,6 +29,11 @@ export interface ServicePlan {
   command: string[];
   /** Merged environment: the config's top-level, then its service's, then the service's own. */
   envs: Array<{ name: string; value: string }>;
+  /**
+   * `BENTO_CONFIG_OVERRIDES`: the traffic and workers overrides of every service of the graph
+   * (the same in every process: a caller waits for its callee by the callee's timeout), if any.
+   */
+  runtimeOverrides?: string;
   resources: { cpu?: string; memory?: string; gpu: number };
   traffic: ResolvedServiceOptions['traffic'];
   workers: ResolvedServiceOptions['workers'];
@@ -102,12 +107,23 @@ function imageOf(service: ServiceManifest, name: string, options: RenderOptions)
   return options.imagePrefix ? `${options.imagePrefix.replace(/\/+$/, '')}/${base}` : base;
 }
 
+/** The overrides the processes apply themselves, as `BENTO_CONFIG_OVERRIDES`'s JSON; none: undefined. */
+function runtimeOverridesOf(config: DeploymentConfig): string | undefined {
+  const overrides: RuntimeOverrides = {};
+  for (const [name, own] of Object.entries(config.services)) {
+    const { traffic, workers } = own.config ?? own.config_overrides ?? {};
+    if (traffic || workers !== undefined) overrides[name] = { ...(traffic ? { traffic } : {}), ...(workers !== undefined ? { workers } : {}) };
+  }
+  return Object.keys(overrides).length ? JSON.stringify(overrides) : undefined;
+}
+
 /** The plan of every service of the graph, in the manifest's order (dependencies first). */
 export function planServices(manifest: GraphManifest, config: DeploymentConfig, options: RenderOptions): ServicePlan[] {
   const source = options.configSource ?? 'the deployment config';
   checkConfigServices(config, manifest, source);
   const name = deploymentName(manifest, config);
   const calledNames = new Set(manifest.services.flatMap((s) => s.dependencies));
+  const runtimeOverrides = runtimeOverridesOf(config);
   return manifest.services.map((service): ServicePlan => {
     const own = config.services[service.name];
     const overrides = own?.config ?? own?.config_overrides ?? {};
@@ -132,6 +148,7 @@ export function planServices(manifest: GraphManifest, config: DeploymentConfig, 
         ...(called ? ['--expose-internal'] : []),
       ],
       envs: mergeEnvs(service, config, own, source),
+      runtimeOverrides,
       resources: {
         cpu: resources.cpu === undefined ? undefined : String(resources.cpu),
         memory: resources.memory,

@@ -43,7 +43,7 @@ describe('renderCompose', () => {
     expect(model.deploy).toEqual({ resources: { reservations: { devices: [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }] } } });
     expect(model.ports).toBeUndefined();
     expect(model.healthcheck.test.join(' ')).toContain("path: '/readyz'");
-    expect(entry.ports).toEqual(['3000:3000']);
+    expect(entry.ports).toEqual([{ target: 3000, published: '3000', protocol: 'tcp' }]);
     expect(entry.depends_on).toEqual({ model: { condition: 'service_healthy' } });
     expect(entry.environment).toMatchObject({ SHARED: 'x', BENTO_SERVICE_MAP: JSON.stringify({ Model: 'http://model:3000' }) });
     // The token is interpolated from .env, never written into compose.yaml.

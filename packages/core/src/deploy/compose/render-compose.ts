@@ -1,5 +1,5 @@
 import { parseDeploymentConfig } from '../../config/read-deployment-config';
-import { INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from '../env-names';
+import { CONFIG_OVERRIDES_ENV, INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from '../env-names';
 import type { GraphManifest } from '../graph-manifest';
 import { SERVICE_PORT, type RenderOptions } from '../render-options';
 import { deploymentName, planServices, type ServicePlan } from '../service-plan';
@@ -32,6 +32,7 @@ function healthcheck(plan: ServicePlan): Record<string, unknown> {
 
 function composeService(plan: ServicePlan, plans: ServicePlan[]): Record<string, unknown> {
   const environment: Record<string, string> = Object.fromEntries(plan.envs.map(({ name, value }) => [name, value]));
+  if (plan.runtimeOverrides) environment[CONFIG_OVERRIDES_ENV] = plan.runtimeOverrides;
   if (plan.dependencies.length > 0) {
     const map = Object.fromEntries(plan.dependencies.map((name) => [name, `http://${plans.find((p) => p.name === name)!.slug}:${SERVICE_PORT}`]));
     environment[SERVICE_MAP_ENV] = JSON.stringify(map);
@@ -42,7 +43,8 @@ function composeService(plan: ServicePlan, plans: ServicePlan[]): Record<string,
     image: plan.image,
     command: plan.command,
     environment,
-    ...(plan.isEntry ? { ports: [`${SERVICE_PORT}:${SERVICE_PORT}`] } : {}),
+    // The long syntax: `3000:3000` unquoted is a base-60 number to YAML 1.1 parsers.
+    ...(plan.isEntry ? { ports: [{ target: SERVICE_PORT, published: String(SERVICE_PORT), protocol: 'tcp' }] } : {}),
     ...(plan.dependencies.length ? { depends_on: Object.fromEntries(plan.dependencies.map((name) => [plans.find((p) => p.name === name)!.slug, { condition: 'service_healthy' }])) } : {}),
     healthcheck: healthcheck(plan),
     stop_grace_period: STOP_GRACE,

@@ -1,4 +1,4 @@
-import { INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from '../env-names';
+import { CONFIG_OVERRIDES_ENV, INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from '../env-names';
 import type { RenderOptions } from '../render-options';
 import type { ServicePlan } from '../service-plan';
 import { selectorLabels, serviceLabels } from './labels';
@@ -33,6 +33,7 @@ function containerResources(plan: ServicePlan): Record<string, unknown> {
 
 function containerEnv(plan: ServicePlan, context: DeploymentContext): unknown[] {
   const env: unknown[] = plan.envs.map(({ name, value }) => ({ name, value }));
+  if (plan.runtimeOverrides) env.push({ name: CONFIG_OVERRIDES_ENV, value: plan.runtimeOverrides });
   if (plan.dependencies.length > 0) env.push({ name: SERVICE_MAP_ENV, value: JSON.stringify(context.serviceMap) });
   if (plan.usesToken) {
     env.push({ name: INTERNAL_TOKEN_ENV, valueFrom: { secretKeyRef: { name: context.tokenSecret, key: 'token' } } });

@@ -89,9 +89,12 @@ describe('renderDeployment', () => {
       { name: 'SHARED', value: 'model' },
       { name: 'MODE', value: 'top' },
       { name: 'MODEL_DIR', value: '/models' },
+      { name: 'BENTO_CONFIG_OVERRIDES', value: JSON.stringify({ Model: { traffic: { concurrency: 6 } } }) },
       { name: 'BENTO_INTERNAL_TOKEN', valueFrom: { secretKeyRef: { name: 'demo-internal-token', key: 'token' } } },
     ]);
     expect(modelContainer.envFrom).toEqual([{ secretRef: { name: 'hf-token' } }]);
+    // Every process gets the graph's overrides: a caller waits for a callee by the callee's timeout.
+    expect(entryContainer.env).toContainEqual({ name: 'BENTO_CONFIG_OVERRIDES', value: JSON.stringify({ Model: { traffic: { concurrency: 6 } } }) });
     expect(entryContainer.env).toContainEqual({ name: 'BENTO_SERVICE_MAP', value: JSON.stringify({ Model: 'http://demo-model:3000' }) });
     expect(entryContainer.env).toContainEqual({ name: 'BENTO_INTERNAL_TOKEN', valueFrom: { secretKeyRef: { name: 'demo-internal-token', key: 'token' } } });
   });
