@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { EnvVarSchema, ResourcesSchema, TrafficSchema } from './service-options';
 
+/**
+ * An object that refuses unknown fields and says which it takes: a typo (`scalng`) reads
+ * `unknown field "scalng" (expected one of: instance_type, scaling, …)`.
+ */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const expected = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (expected one of: ${expected})` : undefined,
+  });
+}
+
 /** A Kubernetes object name part (DNS-1035 label): lower-case letters, digits and "-". */
 const DnsLabel = z
   .string()
@@ -25,11 +37,15 @@ const Secrets = z.array(z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$
  * `traffic` as an override: the service's fields without their defaults (`.partial()` keeps a
  * default, which would put `timeout: 60` over a service's own 600 when only another field is set).
  */
-const TrafficOverridesSchema = z.strictObject({
+const TrafficOverridesSchema = strictObject({
   timeout: TrafficSchema.shape.timeout.unwrap().optional(),
   max_concurrency: TrafficSchema.shape.max_concurrency.unwrap().optional(),
   concurrency: TrafficSchema.shape.concurrency,
   external_queue: TrafficSchema.shape.external_queue,
+});
+
+const WorkersOverrideSchema = z.union([z.number().int().positive(), z.literal('cpu_count')], {
+  error: 'a number of worker processes or "cpu_count" (BentoML\'s list of per-worker GPUs is not supported: the workers of a replica share its GPUs)',
 });
 
 /**
@@ -38,55 +54,47 @@ const TrafficOverridesSchema = z.strictObject({
  * (`workers: [{ gpu: 1 }]`, one entry per worker and its GPU) is refused, since a replica's
  * workers share the GPUs the pod gets.
  */
-const ConfigOverridesSchema = z.strictObject({
+const ConfigOverridesSchema = strictObject({
   traffic: TrafficOverridesSchema.optional(),
   resources: ResourcesSchema.optional(),
-  workers: z
-    .union([z.number().int().positive(), z.literal('cpu_count')], {
-      error: 'a number of worker processes or "cpu_count" (BentoML\'s list of per-worker GPUs is not supported: the workers of a replica share its GPUs)',
-    })
-    .optional(),
+  workers: WorkersOverrideSchema.optional(),
 });
 
 /**
  * The part of the overrides a service's process applies itself (its traffic limits and workers),
  * by service name: what `BENTO_CONFIG_OVERRIDES` carries into every process of a deployed graph.
  */
-export const RuntimeOverridesSchema = z.record(z.string(), ConfigOverridesSchema.pick({ traffic: true, workers: true }).strict());
+export const RuntimeOverridesSchema = z.record(z.string(), strictObject({ traffic: TrafficOverridesSchema.optional(), workers: WorkersOverrideSchema.optional() }));
 
 /** `BENTO_CONFIG_OVERRIDES`'s content: service name → traffic and workers overrides. */
 export type RuntimeOverrides = z.output<typeof RuntimeOverridesSchema>;
 
-const ScalingSchema = z
-  .strictObject({
-    // At least 1: a HorizontalPodAutoscaler cannot scale to zero without an alpha feature gate.
-    min_replicas: z.number().int().min(1).default(1),
-    max_replicas: z.number().int().min(1).optional(),
-  })
-  .refine((s) => s.max_replicas === undefined || s.min_replicas <= s.max_replicas, {
-    message: 'min_replicas must not be more than max_replicas',
-    path: ['min_replicas'],
-  });
+const ScalingSchema = strictObject({
+  // At least 1: a HorizontalPodAutoscaler cannot scale to zero without an alpha feature gate.
+  min_replicas: z.number().int().min(1).default(1),
+  max_replicas: z.number().int().min(1).optional(),
+}).refine((s) => s.max_replicas === undefined || s.min_replicas <= s.max_replicas, {
+  message: 'min_replicas must not be more than max_replicas',
+  path: ['min_replicas'],
+});
 
-const ServiceDeploymentSchema = z
-  .strictObject({
-    instance_type: InstanceTypeSchema.optional(),
-    scaling: ScalingSchema.optional(),
-    envs: z.array(EnvVarSchema).optional(),
-    deployment_strategy: z.enum(['RollingUpdate', 'Recreate']).optional(),
-    config: ConfigOverridesSchema.optional(),
-    config_overrides: ConfigOverridesSchema.optional(),
-    labels: Labels.optional(),
-    secrets: Secrets.optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.config && s.config_overrides) {
-      ctx.addIssue({ code: 'custom', path: ['config_overrides'], message: 'give either config or config_overrides (the same thing in BentoML\'s spelling), not both' });
-    }
-  });
+const ServiceDeploymentSchema = strictObject({
+  instance_type: InstanceTypeSchema.optional(),
+  scaling: ScalingSchema.optional(),
+  envs: z.array(EnvVarSchema).optional(),
+  deployment_strategy: z.enum(['RollingUpdate', 'Recreate']).optional(),
+  config: ConfigOverridesSchema.optional(),
+  config_overrides: ConfigOverridesSchema.optional(),
+  labels: Labels.optional(),
+  secrets: Secrets.optional(),
+}).superRefine((s, ctx) => {
+  if (s.config && s.config_overrides) {
+    ctx.addIssue({ code: 'custom', path: ['config_overrides'], message: 'give either config or config_overrides (the same thing in BentoML\'s spelling), not both' });
+  }
+});
 
 /** The deployment config file (`config-file.yaml`): how each service of a graph is deployed. */
-export const DeploymentConfigSchema = z.strictObject({
+export const DeploymentConfigSchema = strictObject({
   name: DnsLabel.optional(),
   description: z.string().optional(),
   envs: z.array(EnvVarSchema).optional(),

@@ -45,7 +45,7 @@ services:
   });
 
   it('refuses unknown fields, config with config_overrides, and BentoML\'s per-worker GPU list', () => {
-    expect(() => parseDeploymentConfig({ services: { A: { scalng: {} } } }, 'c.yaml')).toThrow(/c\.yaml is invalid: services\.A: Unrecognized key: "scalng"/);
+    expect(() => parseDeploymentConfig({ services: { A: { scalng: {} } } }, 'c.yaml')).toThrow(/c\.yaml is invalid: services\.A: unknown field "scalng" \(expected one of: instance_type, scaling, envs, /);
     expect(() => parseDeploymentConfig({ services: { A: { config: {}, config_overrides: {} } } }, 'c.yaml')).toThrow('services.A.config_overrides: give either config or config_overrides');
     expect(() => parseDeploymentConfig({ services: { A: { config: { workers: [{ gpu: 1 }] } } } }, 'c.yaml')).toThrow('services.A.config.workers: a number of worker processes or "cpu_count"');
     expect(() => parseDeploymentConfig({ services: { A: { scaling: { min_replicas: 0 } } } }, 'c.yaml')).toThrow('services.A.scaling.min_replicas');
