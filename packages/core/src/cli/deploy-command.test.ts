@@ -69,6 +69,6 @@ describe('bento deploy', () => {
   });
 
   it('without --dry-run or --output, says that applying needs the Kubernetes client', async () => {
-    await expect(bento('deploy', project)).rejects.toThrow('Applying 9 objects to a cluster needs the Kubernetes client');
+    await expect(bento('deploy', project)).rejects.toThrow('Applying 7 objects to a cluster needs the Kubernetes client');
   });
 });

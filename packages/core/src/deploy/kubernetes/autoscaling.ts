@@ -20,6 +20,11 @@ export function targetInFlight(plan: ServicePlan): number {
   return Math.max(1, Math.floor(plan.traffic.max_concurrency * workers * 0.8));
 }
 
+/** Whether a service gets an autoscaler: only when its replicas may vary (min < max). */
+export function autoscaled(plan: ServicePlan): boolean {
+  return plan.minReplicas < plan.maxReplicas;
+}
+
 /**
  * Scales a service between `min_replicas` and `max_replicas`. CPU utilisation works on any cluster
  * (metrics-server), but a GPU service's CPU is idle while its GPU is saturated; with a metrics

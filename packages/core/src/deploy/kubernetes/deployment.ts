@@ -2,6 +2,7 @@ import { CONFIG_OVERRIDES_ENV, INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from '../en
 import type { RenderOptions } from '../render-options';
 import type { ServicePlan } from '../service-plan';
 import { selectorLabels, serviceLabels } from './labels';
+import { autoscaled } from './autoscaling';
 import { metadata, type KubeObject } from './object';
 import { CONTAINER_PORT, TERMINATION_GRACE_SECONDS, containerHealth } from './probes';
 import { podScheduling } from './scheduling';
@@ -59,7 +60,10 @@ export function renderDeploymentObject(plan: ServicePlan, context: DeploymentCon
     kind: 'Deployment',
     metadata: metadata(`${context.deployment}-${plan.slug}`, labels, context.options.namespace),
     spec: {
-      replicas: plan.minReplicas,
+      // With an autoscaler, no replicas here: every apply would reset them to the written value
+      // (server-side apply would fight the autoscaler for the field), as the Kubernetes docs warn.
+      // A new Deployment starts with one pod and the autoscaler brings it to min_replicas.
+      ...(autoscaled(plan) ? {} : { replicas: plan.minReplicas }),
       selector: { matchLabels: selectorLabels(context.deployment, plan) },
       strategy: strategy(plan),
       template: {

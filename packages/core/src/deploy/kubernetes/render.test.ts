@@ -41,6 +41,7 @@ const config = {
       config_overrides: { resources: { cpu: '4' }, traffic: { concurrency: 6 } },
       secrets: ['hf-token'],
     },
+    Entry_Svc: { scaling: { max_replicas: 3 } },
   },
 };
 const options = { internalToken: 'test-placeholder-token', imagePrefix: 'registry.example.com/ml/', version: '1.2.3', namespace: 'ml' };
@@ -101,7 +102,8 @@ describe('renderDeployment', () => {
 
   it('takes replicas, strategy, resources and GPU scheduling from the config and the instance type', () => {
     const model = find(objects, 'Deployment', 'demo-model');
-    expect(model.spec.replicas).toBe(2);
+    // Autoscaled: the replicas are the autoscaler's (2 to 4), not written in the Deployment.
+    expect(model.spec.replicas).toBeUndefined();
     expect(model.spec.strategy).toEqual({ type: 'Recreate' });
     const pod = model.spec.template.spec;
     expect(pod.containers[0].resources).toEqual({ requests: { cpu: '4', memory: '8Gi' }, limits: { memory: '8Gi', 'nvidia.com/gpu': '2' } });
@@ -127,6 +129,13 @@ describe('renderDeployment', () => {
     // Without traffic.concurrency: 80% of max_concurrency (100 by default) per replica.
     expect(find(adapted, 'HorizontalPodAutoscaler', 'demo-entry-svc').spec.metrics[0].pods.target.averageValue).toBe('80');
     expect(find(objects, 'PodDisruptionBudget', 'demo-model').spec).toMatchObject({ maxUnavailable: 1 });
+  });
+
+  it('a fixed number of replicas (min = max) is written in the Deployment, with no autoscaler', () => {
+    const fixed = renderDeployment({ manifest, config: { ...config, services: { ...config.services, Model: { ...config.services.Model, scaling: { min_replicas: 3, max_replicas: 3 } } } }, options });
+    expect(find(fixed, 'Deployment', 'demo-model').spec.replicas).toBe(3);
+    expect(find(fixed, 'HorizontalPodAutoscaler', 'demo-model')).toBeUndefined();
+    expect(find(fixed, 'PodDisruptionBudget', 'demo-model')).toBeDefined();
   });
 
   it('exposes only the entry, by Service type or Ingress', () => {

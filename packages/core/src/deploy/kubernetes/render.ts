@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors';
 import type { GraphManifest } from '../graph-manifest';
 import { SERVICE_PORT, type RenderOptions } from '../render-options';
 import { deploymentName, planServices } from '../service-plan';
-import { renderAutoscaler, renderDisruptionBudget } from './autoscaling';
+import { autoscaled, renderAutoscaler, renderDisruptionBudget } from './autoscaling';
 import { renderDeploymentObject } from './deployment';
 import { renderIngress, renderServiceObject } from './network';
 import type { KubeObject } from './object';
@@ -21,7 +21,7 @@ export interface RenderDeploymentInput {
 
 /**
  * The Kubernetes objects that run a service graph: per service a Deployment, a Service, a
- * HorizontalPodAutoscaler and a PodDisruptionBudget, plus the internal token's Secret and, with
+ * HorizontalPodAutoscaler (when `min_replicas` < `max_replicas`) and a PodDisruptionBudget, plus the internal token's Secret and, with
  * `ingressHost`, an Ingress for the entry. Plain objects, ready to be written as YAML or applied.
  *
  * @example
@@ -51,7 +51,7 @@ export function renderDeployment({ manifest, config: rawConfig, options = {} }: 
     objects.push(
       renderDeploymentObject(plan, { deployment, serviceMap, tokenSecret: tokenSecretName(deployment, options), options }),
       renderServiceObject(plan, deployment, options),
-      renderAutoscaler(plan, deployment, options),
+      ...(autoscaled(plan) ? [renderAutoscaler(plan, deployment, options)] : []),
       renderDisruptionBudget(plan, deployment, options),
     );
   }
