@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { createProgram } from './program';
@@ -54,6 +54,23 @@ describe('bento deploy', () => {
     await bento('deploy', project, '--target', 'compose', '--output', composeDir);
     expect(readdirSync(composeDir).sort()).toEqual(['.env', 'compose.yaml']);
     expect(Object.keys(parse(await bento('deploy', project, '--target', 'compose', '--dry-run')).services)).toEqual(['model', 'front']);
+  });
+
+  it('rendering into the same folder again keeps its internal token', async () => {
+    const tokenOf = (dir: string) => parseAllDocuments(readFileSync(path.join(dir, 'secret.yaml'), 'utf8'))[0]!.toJSON().stringData.token as string;
+    const k8s = path.join(dir, 'again-k8s');
+    await bento('deploy', project, '--output', k8s);
+    const first = tokenOf(k8s);
+    await bento('deploy', project, '--output', k8s);
+    expect(tokenOf(k8s)).toBe(first);
+    // A fresh folder gets a fresh token.
+    await bento('deploy', project, '--output', path.join(dir, 'other-k8s'));
+    expect(tokenOf(path.join(dir, 'other-k8s'))).not.toBe(first);
+    const composeDir = path.join(dir, 'again-compose');
+    await bento('deploy', project, '--target', 'compose', '--output', composeDir);
+    const env = readFileSync(path.join(composeDir, '.env'), 'utf8');
+    await bento('deploy', project, '--target', 'compose', '--output', composeDir);
+    expect(readFileSync(path.join(composeDir, '.env'), 'utf8')).toBe(env);
   });
 
   it('renders a built bento from its bento.yaml', async () => {

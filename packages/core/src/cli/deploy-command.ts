@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readDeploymentConfig } from '../config/read-deployment-config';
 import { ConfigError } from '../errors';
 import { renderCompose } from '../deploy/compose/render-compose';
+import { existingInternalToken } from '../deploy/existing-token';
 import { newInternalToken } from '../deploy/internal-token';
 import { renderDeployment } from '../deploy/kubernetes/render';
 import type { KubeObject } from '../deploy/kubernetes/object';
@@ -50,11 +51,13 @@ async function runDeploy(source: string | undefined, flags: DeployFlags): Promis
     instanceTypeLabel: flags.instanceTypeLabel,
     requireInstanceType: flags.requireInstanceType,
     configSource: flags.configFile,
+    // Rendering into a folder again keeps the token it holds (see existingInternalToken).
+    internalToken: flags.output ? existingInternalToken(flags.output) : undefined,
   };
   if (flags.target === 'compose') {
     const compose = renderCompose({ manifest, config, options });
     if (flags.output) {
-      const written = await writeComposeDirectory(flags.output, compose, newInternalToken());
+      const written = await writeComposeDirectory(flags.output, compose, options.internalToken ?? newInternalToken());
       process.stdout.write(`wrote ${written.join(', ')} to ${flags.output}\n`);
     } else if (flags.dryRun) {
       process.stdout.write(toYaml(compose));
