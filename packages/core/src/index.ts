@@ -56,6 +56,12 @@ export { renderDeployment } from './deploy/kubernetes/render';
 export type { RenderDeploymentInput } from './deploy/kubernetes/render';
 export type { RenderOptions } from './deploy/render-options';
 export type { KubeObject } from './deploy/kubernetes/object';
+export { deployment } from './deploy/deployment';
+export type { CreateDeploymentInput } from './deploy/deployment';
+export { applyToCluster } from './deploy/cluster/apply-to-cluster';
+export type { ApplyOptions } from './deploy/cluster/apply-to-cluster';
+export type { ClusterTarget } from './deploy/cluster/cluster-client';
+export { DeploymentError } from './deploy/cluster/deploy-error';
 
 // Errors
 export {

@@ -79,6 +79,25 @@ describe('applying rendered objects to a cluster (a stand-in API server: none ca
     expect(api!.requests.some((r) => r.path === '/api/v1/namespaces/ml-prod/events' && r.query.fieldSelector === 'involvedObject.name=demo-sdxl-5d8f7c9b4-x2x7q')).toBe(true);
   });
 
+  it('bento deploy applies the ControlNet app as rendered from its config file, and keeps the token Secret on a second deploy', async () => {
+    api = await startFakeApiServer('healthy', TOKEN);
+    const kubeconfig = path.join(dir, 'kubeconfig-cli');
+    writeFileSync(kubeconfig, kubeconfigFor(api.url, TOKEN, 'default'));
+    const root = path.join(__dirname, '../../..');
+    const args = [path.join(root, 'packages/core/dist/cli/bin.js'), 'deploy', 'apps/controlnet', '-f', 'apps/controlnet/config-file.yaml', '--image-prefix', 'registry.example.com/ml', '--version', '1.0.0', '--namespace', 'ml', '--kubeconfig', kubeconfig];
+    const first = await run(process.execPath, args, { cwd: root });
+    expect(first.stdout).toContain('deployed 2 services to namespace ml');
+    const applied = api.requests.filter((r) => r.method === 'PATCH').map((r) => r.path);
+    expect(applied).toEqual(expect.arrayContaining([expect.stringMatching(/^\/api\/v1\/namespaces\/ml\/secrets\/.*internal-token$/), expect.stringMatching(/^\/apis\/apps\/v1\/namespaces\/ml\/deployments\//)]));
+    expect(applied.filter((p) => p.includes('/deployments/'))).toHaveLength(2);
+    expect(first.stderr).toMatch(/Deployment\/\S+: 1\/1 available, rolled out/);
+    const secret = [...api.objects.keys()].find((key) => key.startsWith('ml/Secret/'))!;
+    const token = (api.objects.get(secret) as { stringData: { token: string } }).stringData.token;
+    const second = await run(process.execPath, args, { cwd: root });
+    expect(second.stderr).toContain(`kept Secret/${secret.split('/')[2]} (it exists: its token stays)`);
+    expect((api.objects.get(secret) as { stringData: { token: string } }).stringData.token).toBe(token);
+  });
+
   it('says which kubeconfig context is missing', async () => {
     api = await startFakeApiServer('healthy', TOKEN);
     const kubeconfig = path.join(dir, 'kubeconfig-empty');

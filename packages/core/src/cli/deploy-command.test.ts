@@ -85,7 +85,6 @@ describe('bento deploy', () => {
     expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['front-model', 'front-front']);
   });
 
-  it('without --dry-run or --output, says that applying needs the Kubernetes client', async () => {
-    await expect(bento('deploy', project)).rejects.toThrow('Applying 7 objects to a cluster needs the Kubernetes client');
-  });
+  // Applying (without --dry-run or --output) is tested in packages/tests/src/deploy-apply.test.ts,
+  // in processes of their own: @kubernetes/client-node is an ES module, which Jest cannot import here.
 });

@@ -4,6 +4,7 @@ import { ConfigError } from '../errors';
 import { renderCompose } from '../deploy/compose/render-compose';
 import { existingInternalToken } from '../deploy/existing-token';
 import { newInternalToken } from '../deploy/internal-token';
+import { applyToCluster } from '../deploy/cluster/apply-to-cluster';
 import { renderDeployment } from '../deploy/kubernetes/render';
 import type { KubeObject } from '../deploy/kubernetes/object';
 import { loadManifest } from '../deploy/load-manifest';
@@ -26,13 +27,22 @@ interface DeployFlags {
   internalTokenSecret?: string;
   instanceTypeLabel?: string;
   requireInstanceType?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  wait?: boolean;
+  rolloutTimeout?: number;
 }
 
-/** Where applying to a cluster will go; until then `bento deploy` renders only. */
-async function applyObjects(objects: readonly KubeObject[]): Promise<void> {
-  throw new ConfigError(
-    `Applying ${objects.length} objects to a cluster needs the Kubernetes client, which bento deploy does not have yet: use --dry-run (prints YAML) or --output DIR, then kubectl apply -k DIR`,
-  );
+/** Applies to the cluster of the kubeconfig's current (or given) context and follows the rollout. */
+async function applyObjects(objects: readonly KubeObject[], flags: DeployFlags): Promise<void> {
+  const { namespace } = await applyToCluster(objects, {
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    namespace: flags.namespace,
+    noWait: flags.wait === false,
+    rolloutTimeoutSeconds: flags.rolloutTimeout,
+  });
+  process.stdout.write(`deployed ${objects.filter((o) => o.kind === 'Deployment').length} services to namespace ${namespace}\n`);
 }
 
 async function runDeploy(source: string | undefined, flags: DeployFlags): Promise<void> {
@@ -73,8 +83,14 @@ async function runDeploy(source: string | undefined, flags: DeployFlags): Promis
   } else if (flags.dryRun) {
     process.stdout.write(toYamlDocuments(objects));
   } else {
-    await applyObjects(objects);
+    await applyObjects(objects, flags);
   }
+}
+
+function positiveSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return seconds;
 }
 
 function dnsLabel(text: string): string {
@@ -82,10 +98,10 @@ function dnsLabel(text: string): string {
   return text;
 }
 
-/** `bento deploy [source]`: renders the Kubernetes objects (or a compose file) that run a graph. */
+/** `bento deploy [source]`: applies the Kubernetes objects that run a graph, or renders them (or a compose file). */
 export function deployCommand(): Command {
   return new Command('deploy')
-    .description('Render the Kubernetes objects (or a compose file) that run a service graph, one Deployment per service')
+    .description('Deploy a service graph to Kubernetes (server-side apply to the current kubeconfig context, then follow the rollout), or render its objects (--dry-run, --output) or a compose file')
     .argument('[source]', 'a folder with bentofile.yaml (or a built bento), or a target like ./service.ts:Entry', '.')
     .option('-f, --config-file <file>', 'deployment config file (config-file.yaml): instance types, scaling, envs, overrides')
     .option('--dry-run', 'print the YAML to stdout')
@@ -102,6 +118,10 @@ export function deployCommand(): Command {
     .option('--internal-token-secret <name>', 'an existing Secret (key token) for BENTO_INTERNAL_TOKEN; none is rendered')
     .option('--instance-type-label <key>', 'node label matched against instance_type (default bento.ai/instance-type)')
     .option('--require-instance-type', 'require nodes with the instance type label (nodeSelector) instead of preferring them')
-    .addHelpText('after', '\nExamples:\n  bento deploy . -f config-file.yaml --dry-run\n  bento deploy . -f config-file.yaml --output k8s --image-prefix registry.example.com/ml --version 1.0.0 && kubectl apply -k k8s\n  bento deploy . -f config-file.yaml --target compose --output deploy\n')
+    .option('--kubeconfig <file>', 'kubeconfig to apply with (default $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to apply to (default its current one)')
+    .option('--no-wait', 'apply and return without following the rollout')
+    .option('--rollout-timeout <seconds>', 'how long the Deployments may take to be available (default 900)', positiveSeconds)
+    .addHelpText('after', '\nExamples:\n  bento deploy . -f config-file.yaml --image-prefix registry.example.com/ml --version 1.0.0   # applies and follows the rollout\n  bento deploy . -f config-file.yaml --dry-run\n  bento deploy . -f config-file.yaml --output k8s --image-prefix registry.example.com/ml --version 1.0.0 && kubectl apply -k k8s\n  bento deploy . -f config-file.yaml --target compose --output deploy\n')
     .action(runDeploy);
 }

@@ -99,6 +99,10 @@ export async function startFakeApiServer(scenario: Scenario, token: string): Pro
       objects.set(key, stored);
       return send(res, existing ? 200 : 201, stored);
     }
+    if (req.method === 'GET' && resource === 'secrets' && name) {
+      const stored = objects.get(`${namespace}/Secret/${name}`);
+      return stored ? send(res, 200, stored) : send(res, 404, statusBody(404, 'NotFound', `secrets "${name}" not found`));
+    }
     if (req.method === 'GET' && resource === 'deployments' && name) {
       const stored = objects.get(`${namespace}/Deployment/${name}`) as { spec: { replicas?: number }; metadata: { generation: number } } | undefined;
       if (!stored) return send(res, 404, statusBody(404, 'NotFound', `deployments.apps "${name}" not found`));
