@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { BENTO_BIN, listeningUrl, runBento, signal, type Cli } from '../../../packages/tests/src/helpers/cli';
 import { discPng } from './support/images';
 import { fetchIn, type NsAnswer } from './support/netns-client';
-import { createLink, netnsUnavailable, removeLink, setLink, type Host, type Link } from './support/netns';
+import { createLink, netnsExists, netnsUnavailable, removeLink, setLink, type Host, type Link } from './support/netns';
 import { removeDemoModel, tempDemoModel } from './support/serve-app';
 
 /** The app's folder: `service:ControlNet` is read from there, as the image's WORKDIR. */
@@ -45,6 +45,8 @@ async function stop(cli: Cli | undefined): Promise<void> {
 
 const unavailable = netnsUnavailable();
 const describeHosts = unavailable ? describe.skip : describe;
+// Jest prints no titles of a file whose tests are all skipped: say why where it shows.
+if (unavailable) console.warn(`two-hosts test skipped: ${unavailable}`);
 
 describeHosts(`ControlNet and SDXL on two hosts (network namespaces)${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let link: Link;
@@ -82,6 +84,8 @@ describeHosts(`ControlNet and SDXL on two hosts (network namespaces)${unavailabl
     await Promise.all([stop(controlnet), stop(sdxl)]);
     removeLink(link);
     removeDemoModel(modelDir);
+    const left = link ? [link.a.ns, link.b.ns].filter(netnsExists) : [];
+    if (left.length) throw new Error(`namespaces left behind: ${left.join(', ')}`);
   }, 120_000);
 
   it('runs each server as the node process `ip netns exec` started, listening on its own host address', () => {

@@ -138,6 +138,8 @@ export class Http1Pool {
   private readonly idle: Connection[] = [];
   /** The one reachability probe in flight, shared by every call waiting on this service. */
   private probing?: Promise<void>;
+  /** When a probe last reached the service: many waiting calls still make one probe per interval. */
+  private reachedAt = -Infinity;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -195,8 +197,11 @@ export class Http1Pool {
    */
   private reachable(): Promise<void> {
     if (!('host' in this.endpoint)) return Promise.resolve();
+    if (performance.now() - this.reachedAt < this.connectTimeoutMs) return Promise.resolve();
     const { host, port } = this.endpoint;
-    this.probing ??= probeConnect(host, port, this.connectTimeoutMs).finally(() => (this.probing = undefined));
+    this.probing ??= probeConnect(host, port, this.connectTimeoutMs)
+      .then(() => void (this.reachedAt = performance.now()))
+      .finally(() => (this.probing = undefined));
     return this.probing;
   }
 

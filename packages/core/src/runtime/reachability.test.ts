@@ -37,6 +37,33 @@ describe('Http1Pool over TCP when the service cannot be reached', () => {
     pool.close();
   });
 
+  it('makes one probe per interval for all the calls waiting on a service, not one per call', async () => {
+    const { server, port } = await listen((_req, res) => setTimeout(() => res.end('late'), 600));
+    servers.push(server);
+    let connections = 0;
+    server.on('connection', () => connections++);
+    // Probes (connections beyond the calls' own) of one waiting call, then of ten at once: shared,
+    // ten make about as many as one, where one probe per call and interval would make ten times more.
+    const probesOf = async (calls: number) => {
+      const pool = new Http1Pool({ host: '127.0.0.1', port }, 'x', 1024, 100);
+      const before = connections;
+      // Started 10 ms apart, so their intervals are out of step and their probes would not overlap.
+      const answers = await Promise.all(
+        Array.from({ length: calls }, async (_, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * 10));
+          return pool.post('/slow', { 'content-length': 0 }, [], 30_000);
+        }),
+      );
+      expect(answers.every((a) => a.body.toString() === 'late')).toBe(true);
+      pool.close();
+      return connections - before - calls;
+    };
+    const one = await probesOf(1);
+    const ten = await probesOf(10);
+    expect(one).toBeGreaterThan(0);
+    expect(ten).toBeLessThanOrEqual(3 * one);
+  });
+
   it('fails a call waiting on a kept-alive connection once no new connection can be made, long before its timeout', async () => {
     // The first call is answered; the second is held, and the server stops taking connections:
     // the kept-alive connection stays open but silent, as a host whose link was cut.
