@@ -146,7 +146,7 @@ export class Http1Pool {
     private readonly hostHeader: string,
     private readonly maxBodyBytes: number,
     /** Over TCP: the most a connect may take, and how often a waiting call checks the host is there (reachability.ts). */
-    private readonly connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_S * 1000,
+    readonly connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_S * 1000,
   ) {}
 
   /**

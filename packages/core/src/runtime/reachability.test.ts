@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { ServiceUnavailableError } from '../errors';
 import { Http1Pool } from './http1-pool';
 import { connectTimeoutMs } from './reachability';
+import { remoteStream, streamAgent } from './remote-stream';
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
   const server = createServer(handler);
@@ -101,5 +103,20 @@ describe('Http1Pool over TCP when the service cannot be reached', () => {
       child.kill('SIGKILL');
       await exited;
     }
+  });
+
+  it('fails a streaming call whose service can no longer be reached as unavailable, long before its deadline', async () => {
+    // The stream's request arrives and is never answered; the server stops taking connections.
+    const { server, port } = await listen(() => server.close());
+    servers.push(server);
+    const agent = streamAgent();
+    const stream = remoteStream({ name: 'Far', address: `http://127.0.0.1:${port}`, agent, timeoutMs: 600_000, connectTimeoutMs: 100 }, 'tokens', {}, undefined);
+    const failure = await stream.next().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ServiceUnavailableError);
+    expect((failure as Error).message).toBe(`Service Far is unavailable at http://127.0.0.1:${port} (ECONNREFUSED)`);
+    agent.destroy();
   });
 });
