@@ -45,13 +45,29 @@ export type { ClientCallOptions } from './client/call-options';
 // Config files
 export { readBentofile, BentofileSchema } from './config/bentofile';
 export type { Bentofile, BentofileDocker } from './config/bentofile';
+export { readDeploymentConfig } from './config/read-deployment-config';
+export { DeploymentConfigSchema } from './config/deployment-config';
+export type { DeploymentConfig, ServiceDeploymentConfig } from './config/deployment-config';
+
+// Deploying
+export { graphManifest } from './deploy/graph-manifest';
+export type { GraphManifest, ServiceManifest } from './deploy/graph-manifest';
+export { renderDeployment } from './deploy/kubernetes/render';
+export type { RenderDeploymentInput } from './deploy/kubernetes/render';
+export type { RenderOptions } from './deploy/render-options';
+export type { KubeObject } from './deploy/kubernetes/object';
+export { deployment } from './deploy/deployment';
+export type { CreateDeploymentInput } from './deploy/deployment';
+export { applyToCluster } from './deploy/cluster/apply-to-cluster';
+export type { ApplyOptions } from './deploy/cluster/apply-to-cluster';
+export type { ClusterTarget } from './deploy/cluster/cluster-client';
+export { DeploymentError } from './deploy/cluster/deploy-error';
 
 // Building bentos
 export { buildBento } from './deploy/build/build-bento';
 export type { BuildBentoOptions, BuiltBento } from './deploy/build/build-bento';
 export type { BentoInfo } from './deploy/build/bento-store';
 export type { BentoManifest } from './deploy/build/bento-manifest';
-export type { GraphManifest, ServiceManifest } from './deploy/graph-manifest';
 
 // Errors
 export {

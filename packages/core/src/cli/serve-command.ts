@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { BentoError, ConfigError } from '../errors';
 import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
 import { buildServiceGraph } from '../sdk/service-graph';
+import { applyConfigOverrides } from '../runtime/config-overrides';
 import { loadServiceTarget } from '../runtime/load-target';
 import { serve, type RunningService, type ServeOptions } from '../runtime/serve';
 import { DEFAULT_READY_TIMEOUT_MS, Supervisor } from '../runtime/supervisor';
@@ -85,6 +86,8 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
   process.env.BENTO_LOG_LEVEL = flags.logLevel;
   const entry = await loadServiceTarget(target);
   const graph = buildServiceGraph(entry);
+  // A deployment's config_overrides (bento deploy sets them), before any option is read.
+  applyConfigOverrides(graph);
   const listen = flags.socket ? { socket: flags.socket } : { port: flags.port, host: flags.host };
   const limits = { maxBodySize: flags.maxBodySize, maxJsonBodySize: flags.maxJsonSize };
 

@@ -1,5 +1,6 @@
 import type { ReadinessProbe } from '../client/readiness';
 import { endpointOf, Http1Pool } from './http1-pool';
+import { connectTimeoutMs } from './reachability';
 
 /** Largest response an internal call accepts. */
 const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
@@ -10,13 +11,15 @@ const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
  */
 export class ConnectionPools {
   private readonly pools = new Map<string, Http1Pool>();
+  /** Read once per process: a bad BENTO_CONNECT_TIMEOUT fails at startup, not at the first call. */
+  private readonly connectTimeoutMs = connectTimeoutMs();
 
   /** The pool of `address` (`unix:///path.sock` or `http://host:port`), made on first use. */
   get(address: string): Http1Pool {
     let pool = this.pools.get(address);
     if (!pool) {
       const { endpoint, host } = endpointOf(address);
-      pool = new Http1Pool(endpoint, host, MAX_RESULT_BYTES);
+      pool = new Http1Pool(endpoint, host, MAX_RESULT_BYTES, this.connectTimeoutMs);
       this.pools.set(address, pool);
     }
     return pool;

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { DEFAULT_CONNECT_TIMEOUT_S, limitConnect, probeConnect } from './reachability';
 
 /** Where a pool connects: a Unix socket path, or a TCP host and port. */
 export type Endpoint = { socketPath: string } | { host: string; port: number };
@@ -135,11 +136,17 @@ export function endpointOf(address: string): { endpoint: Endpoint; host: string 
  */
 export class Http1Pool {
   private readonly idle: Connection[] = [];
+  /** The one reachability probe in flight, shared by every call waiting on this service. */
+  private probing?: Promise<void>;
+  /** When a probe last reached the service: many waiting calls still make one probe per interval. */
+  private reachedAt = -Infinity;
 
   constructor(
     private readonly endpoint: Endpoint,
     private readonly hostHeader: string,
     private readonly maxBodyBytes: number,
+    /** Over TCP: the most a connect may take, and how often a waiting call checks the host is there (reachability.ts). */
+    readonly connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_S * 1000,
   ) {}
 
   /**
@@ -178,13 +185,33 @@ export class Http1Pool {
     );
     connection.socket.on('error', (error) => this.onEnd(connection, error));
     connection.socket.on('close', () => this.onEnd(connection, new Error('connection closed before the response was complete')));
+    // A Unix socket's peer is on this machine: a connect there fails at once or succeeds.
+    if ('host' in this.endpoint) limitConnect(connection.socket, this.connectTimeoutMs);
     return connection;
+  }
+
+  /**
+   * Resolves when a new connection to the service can be made within the connect timeout. A call
+   * on a kept-alive connection to a host that has gone silent would otherwise wait for its whole
+   * timeout (minutes): its bytes sit unacknowledged and the OS reports nothing for a quarter hour.
+   */
+  private reachable(): Promise<void> {
+    if (!('host' in this.endpoint)) return Promise.resolve();
+    if (performance.now() - this.reachedAt < this.connectTimeoutMs) return Promise.resolve();
+    const { host, port } = this.endpoint;
+    this.probing ??= probeConnect(host, port, this.connectTimeoutMs)
+      .then(() => void (this.reachedAt = performance.now()))
+      .finally(() => (this.probing = undefined));
+    return this.probing;
   }
 
   private exchange(connection: Connection, method: string, path: string, headers: Record<string, string | number>, chunks: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
+      let done = false;
       const settled = () => {
+        done = true;
         clearTimeout(timer);
+        clearInterval(watchdog);
         signal?.removeEventListener('abort', onAbort);
       };
       const timer = setTimeout(() => {
@@ -192,6 +219,17 @@ export class Http1Pool {
         connection.socket.destroy();
         reject(Object.assign(new Error(`no response within ${timeoutMs} ms`), { timedOut: true }));
       }, timeoutMs);
+      // While it waits, the call checks now and then that the service's host can still be reached:
+      // when it cannot, the call fails as unavailable (with the probe's code, e.g. ETIMEDOUT or
+      // EHOSTUNREACH) instead of waiting out its timeout. Not a stale connection: no retry.
+      const watchdog = 'host' in this.endpoint ? setInterval(() => {
+        this.reachable().catch((error: NodeJS.ErrnoException) => {
+          if (done) return;
+          settled();
+          connection.socket.destroy();
+          reject(Object.assign(new Error(`${this.hostHeader} unreachable: ${error.message}`, { cause: error }), { code: error.code }));
+        });
+      }, this.connectTimeoutMs) : undefined;
       // Settles first, so the 'close' the destroy causes finds the request already failed.
       const onAbort = () => {
         settled();

@@ -5,6 +5,7 @@ import type { CallOptions } from '../sdk/call-options';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, FRAMES_STREAM_CONTENT_TYPE, StreamRecordReader, writeFrames, type StreamErrorPayload } from '../wire';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { endpointOf } from './http1-pool';
+import { DEFAULT_CONNECT_TIMEOUT_S, limitConnect, probeConnect } from './reachability';
 
 /** Largest single value a stream may carry (the same bound as a whole internal result). */
 const MAX_RECORD_BYTES = 1024 * 1024 * 1024;
@@ -17,6 +18,8 @@ export interface StreamTarget {
   /** Keep-alive connections for streams: a stream holds its connection for as long as it runs. */
   agent: Agent;
   timeoutMs: number;
+  /** Over TCP: the most a connect may take, and how often a running stream checks its service's host is there (reachability.ts). */
+  connectTimeoutMs?: number;
 }
 
 /** A keep-alive agent for streaming calls to one service. */
@@ -60,6 +63,18 @@ export async function* remoteStream(target: StreamTarget, method: string, input:
     timedOut = true;
     req.destroy();
   }, target.timeoutMs);
+  // As for plain calls (Http1Pool): a silent host fails the stream as unavailable within seconds,
+  // not at its deadline. Each stream probes on its own: streams are few and long.
+  const connectTimeoutMs = target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_S * 1000;
+  let watchdog: NodeJS.Timeout | undefined;
+  if ('host' in endpoint) {
+    req.once('socket', (socket) => {
+      if (socket.connecting) limitConnect(socket, connectTimeoutMs);
+    });
+    watchdog = setInterval(() => {
+      probeConnect(endpoint.host, endpoint.port, connectTimeoutMs).catch((error: Error) => req.destroy(error));
+    }, connectTimeoutMs);
+  }
   const signal = options?.signal;
   const onAbort = () => req.destroy();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -98,6 +113,7 @@ export async function* remoteStream(target: StreamTarget, method: string, input:
     throw new ServiceUnavailableError(`Service ${name} is unavailable at ${address} (${reason})`, { service: name }, error);
   } finally {
     clearTimeout(timer);
+    clearInterval(watchdog);
     signal?.removeEventListener('abort', onAbort);
     // Left early (break, an error in the caller's loop): close the connection so the callee stops.
     if (!reader.complete) req.destroy();

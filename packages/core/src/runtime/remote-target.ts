@@ -20,7 +20,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function remoteTarget(spec: DependencySpec, address: string, pool: Http1Pool, token: string | undefined = process.env[INTERNAL_TOKEN_ENV]): DependencyTarget {
   // Capped at the longest timer Node runs (a longer one fires after 1 ms).
   const timeoutMs = Math.min(getServiceDefinition(spec.service).options.traffic.timeout * 1000 + TIMEOUT_GRACE_MS, MAX_TIMER_MS);
-  const streams: StreamTarget = { name: spec.name, address, token, agent: streamAgent(), timeoutMs };
+  const streams: StreamTarget = { name: spec.name, address, token, agent: streamAgent(), timeoutMs, connectTimeoutMs: pool.connectTimeoutMs };
   return {
     stream: (method, input, options) => remoteStream(streams, method, input, options),
     async call(method, input, options) {

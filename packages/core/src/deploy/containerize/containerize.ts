@@ -6,6 +6,7 @@ import { BentoError } from '../../errors';
 import { SOURCE_DIR } from '../build/bento-manifest';
 import { BentoStore, bentoHome, type BentoInfo } from '../build/bento-store';
 import { findWorkspace, readPackageJson } from '../build/workspace';
+import { dnsName } from '../service-plan';
 import { generateDockerfile, imageLabels, type InstallStep } from './generate-dockerfile';
 import { buildCommand, findImageBuilder, noImageBuilderError, whichOnPath, type ImageBuilder } from './image-builder';
 
@@ -27,9 +28,12 @@ export interface ContainerizeOptions {
   pathEnv?: string;
 }
 
-/** The image of one service: `<bento>-<service, lower-cased>:<version>` (image names are lower case). */
+/**
+ * The image of one service: `<bento>-<service as a DNS name>:<version>` — the name `bento deploy`
+ * renders for it (service-plan.ts), so images built here are the ones a deployment runs.
+ */
 export function imageTag(bento: BentoInfo, service: string): string {
-  return `${bento.name}-${service.toLowerCase()}:${bento.version}`;
+  return `${bento.name}-${dnsName(service)}:${bento.version}`;
 }
 
 /** The bento's workspace packages with an `install` script: native addons, compiled in the image. */

@@ -1,0 +1,39 @@
+import { api } from '../sdk/api';
+import { getServiceDefinition } from '../sdk/definition';
+import { depends } from '../sdk/depends';
+import { service } from '../sdk/service';
+import { buildServiceGraph } from '../sdk/service-graph';
+import { applyConfigOverrides } from './config-overrides';
+
+@service({ name: 'Callee', traffic: { timeout: 600 } })
+class Callee {
+  @api() async run() {
+    return 1;
+  }
+}
+
+@service({ name: 'Caller', workers: 2 })
+class Caller {
+  callee = depends(Callee);
+  @api() async run() {
+    return 2;
+  }
+}
+
+describe('applyConfigOverrides', () => {
+  it('applies BENTO_CONFIG_OVERRIDES to every service of the graph, keeping what it does not name', () => {
+    const graph = buildServiceGraph(Caller);
+    applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: JSON.stringify({ Callee: { traffic: { timeout: 700, max_concurrency: 20 } }, Caller: { workers: 1 } }) });
+    expect(getServiceDefinition(Callee).options.traffic).toEqual({ timeout: 700, max_concurrency: 20 });
+    expect(getServiceDefinition(Caller).options.workers).toBe(1);
+    expect(getServiceDefinition(Caller).options.traffic.timeout).toBe(60);
+  });
+
+  it('names the variable and the problem', () => {
+    const graph = buildServiceGraph(Caller);
+    expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: '{' })).toThrow('BENTO_CONFIG_OVERRIDES is not valid JSON');
+    expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: '{"Callee":{"traffic":{"timeout":-1}}}' })).toThrow('BENTO_CONFIG_OVERRIDES is invalid: Callee.traffic.timeout');
+    expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: '{"Other":{"workers":1}}' })).toThrow('BENTO_CONFIG_OVERRIDES names Other, which is not in this graph (its services: Callee, Caller)');
+    expect(() => applyConfigOverrides(graph, {})).not.toThrow();
+  });
+});
