@@ -64,10 +64,10 @@ export type { ClusterTarget } from './deploy/cluster/cluster-client';
 export { DeploymentError } from './deploy/cluster/deploy-error';
 
 // Building bentos
-export { buildBento } from './deploy/build/build-bento';
-export type { BuildBentoOptions, BuiltBento } from './deploy/build/build-bento';
-export type { BentoInfo } from './deploy/build/bento-store';
-export type { BentoManifest } from './deploy/build/bento-manifest';
+export { buildBento } from './deploy/bento/build-bento';
+export type { BuildBentoOptions, BuiltBento } from './deploy/bento/build-bento';
+export type { BentoInfo } from './deploy/bento/bento-store';
+export type { BentoManifest } from './deploy/bento/bento-manifest';
 
 // Errors
 export {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
-import { MANIFEST_FILE } from '../deploy/build/bento-manifest';
-import { BentoStore } from '../deploy/build/bento-store';
+import { MANIFEST_FILE } from '../deploy/bento/bento-manifest';
+import { BentoStore } from '../deploy/bento/bento-store';
 import { ConfigError } from '../errors';
 import { formatSize } from './format-size';
 

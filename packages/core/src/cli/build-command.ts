@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { buildBento } from '../deploy/build/build-bento';
+import { buildBento } from '../deploy/bento/build-bento';
 import { formatSize } from './format-size';
 
 /** `bento build [dir]`: a versioned bento of dir/bentofile.yaml in the local store. */

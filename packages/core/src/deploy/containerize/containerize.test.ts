@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../errors';
-import { manifestYaml, type BentoManifest } from '../build/bento-manifest';
+import { manifestYaml, type BentoManifest } from '../bento/bento-manifest';
 import type { ServiceManifest } from '../graph-manifest';
 import { containerize } from './containerize';
 import { generateDockerfile } from './generate-dockerfile';

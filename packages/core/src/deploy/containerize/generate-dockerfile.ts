@@ -1,4 +1,4 @@
-import type { BentoManifest } from '../build/bento-manifest';
+import type { BentoManifest } from '../bento/bento-manifest';
 import type { ServiceManifest } from '../graph-manifest';
 
 /** The base image when the bentofile names none: Node 20 on Debian, as the apps' own Dockerfiles use. */
