@@ -88,6 +88,12 @@ describe('bento build, list, get, containerize, delete', () => {
     expect(neither.code).toBe(1);
     expect(neither.stderr).toContain('bento: Neither docker nor buildah is on PATH');
 
+    // bento deploy takes the tag: the images it runs are the ones containerize tags.
+    const deployed = bento(['deploy', tag!, '--dry-run']);
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toContain(`image: controlnet-sdxlcontrolnetservice:${version}`);
+    expect(deployed.stdout).toContain(`image: controlnet-controlnet:${version}`);
+
     // No terminal to ask on: --yes is required.
     expect(bento(['delete', tag!]).stderr).toContain('pass --yes');
     expect(bento(['delete', tag!, '--yes']).stdout).toBe(`Deleted bento ${tag}\n`);

@@ -7,7 +7,7 @@ import { newInternalToken } from '../deploy/internal-token';
 import { applyToCluster } from '../deploy/cluster/apply-to-cluster';
 import { renderDeployment } from '../deploy/kubernetes/render';
 import type { KubeObject } from '../deploy/kubernetes/object';
-import { loadManifest } from '../deploy/load-manifest';
+import { bentoVersionOf, loadManifest } from '../deploy/load-manifest';
 import type { RenderOptions } from '../deploy/render-options';
 import { toYaml, toYamlDocuments, writeComposeDirectory, writeKubernetesDirectory } from '../deploy/write-output';
 
@@ -47,10 +47,12 @@ async function applyObjects(objects: readonly KubeObject[], flags: DeployFlags):
 
 async function runDeploy(source: string | undefined, flags: DeployFlags): Promise<void> {
   const manifest = await loadManifest(source);
+  // A built bento's images are tagged with its version (bento containerize): deploy those.
+  const version = flags.version ?? (source ? await bentoVersionOf(source) : undefined);
   const config = flags.configFile ? await readDeploymentConfig(flags.configFile) : {};
   const options: RenderOptions = {
     imagePrefix: flags.imagePrefix,
-    version: flags.version,
+    version,
     namespace: flags.namespace,
     serveTarget: flags.serveTarget,
     entryServiceType: flags.serviceType,
@@ -102,13 +104,13 @@ function dnsLabel(text: string): string {
 export function deployCommand(): Command {
   return new Command('deploy')
     .description('Deploy a service graph to Kubernetes (server-side apply to the current kubeconfig context, then follow the rollout), or render its objects (--dry-run, --output) or a compose file')
-    .argument('[source]', 'a folder with bentofile.yaml (or a built bento), or a target like ./service.ts:Entry', '.')
+    .argument('[source]', 'a built bento (name:version from bento list, or its folder), a folder with bentofile.yaml, or a target like ./service.ts:Entry', '.')
     .option('-f, --config-file <file>', 'deployment config file (config-file.yaml): instance types, scaling, envs, overrides')
     .option('--dry-run', 'print the YAML to stdout')
     .option('-o, --output <dir>', 'write the files to this folder (Kubernetes: one per service and a kustomization.yaml)')
     .addOption(new Option('--target <target>', 'what to render').choices(['kubernetes', 'compose']).default('kubernetes'))
     .option('--image-prefix <prefix>', 'registry and path of the images, e.g. registry.example.com/team')
-    .option('--version <tag>', 'the images\' tag (default latest)')
+    .option('--version <tag>', 'the images\' tag (default: a built bento\'s version, else latest)')
     .option('-n, --namespace <namespace>', 'namespace of every object', dnsLabel)
     .option('--serve-target <target>', 'what bento serve loads inside the image (default: service: of its bentofile.yaml)')
     .addOption(new Option('--service-type <type>', "the entry service's Service type").choices(['ClusterIP', 'NodePort', 'LoadBalancer']))
