@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { Http1Pool } from './http1-pool';
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
@@ -84,6 +84,59 @@ describe('Http1Pool', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await pool.post('/', { 'content-length': 0 }, [], 2000)).body.toString()).toBe('ok');
     pool.close();
+  });
+
+  /**
+   * A raw server: the first POST on each connection is answered (keep-alive); what it does with the
+   * second is `second`. Counts the POSTs it received.
+   */
+  async function rawServer(second: (socket: Socket) => void): Promise<{ port: number; posts: () => number; close: () => Promise<void> }> {
+    let posts = 0;
+    const sockets = new Set<Socket>();
+    const server = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      let seen = 0;
+      socket.on('data', (chunk: Buffer) => {
+        const count = chunk.toString('latin1').split('POST ').length - 1;
+        for (let i = 0; i < count; i++) {
+          posts++;
+          seen++;
+          if (seen === 1) socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+          else second(socket);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as AddressInfo).port,
+      posts: () => posts,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('never sends a POST again after the server read it and closed the connection (a worker that crashed on it)', async () => {
+    const server = await rawServer((socket) => socket.end());
+    const pool = new Http1Pool({ host: '127.0.0.1', port: server.port }, 'x', 1024);
+    await pool.post('/', { 'content-length': 0 }, [], 2000);
+    await expect(pool.post('/', { 'content-length': 0 }, [], 2000)).rejects.toThrow('connection closed before the response was complete');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.posts()).toBe(2);
+    pool.close();
+    await server.close();
+  });
+
+  it('sends a POST again on a fresh connection when the kept-alive one was reset unread (closed before it arrived)', async () => {
+    const server = await rawServer((socket) => socket.resetAndDestroy());
+    const pool = new Http1Pool({ host: '127.0.0.1', port: server.port }, 'x', 1024);
+    await pool.post('/', { 'content-length': 0 }, [], 2000);
+    expect((await pool.post('/', { 'content-length': 0 }, [], 2000)).body.toString()).toBe('ok');
+    expect(server.posts()).toBe(3);
+    pool.close();
+    await server.close();
   });
 
   it('refuses chunked, oversized and too-long responses, and times out', async () => {

@@ -16,6 +16,14 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 /** Largest response head; also the size of each connection's scratch buffer for heads. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
+/**
+ * How a kept-alive connection fails when the server had closed it before our request arrived: its
+ * kernel answers the unread bytes with a reset. A server that read the request and then closed
+ * (a worker that crashed on it) sends a clean end instead; that request may have been acted on and
+ * is never sent again — a POST replayed to a sibling worker could crash it too, or run twice.
+ */
+const REFUSED_UNREAD = new Set(['ECONNRESET', 'EPIPE']);
+
 /** One request in flight: settles once, clearing its timer. */
 interface Pending {
   resolve(response: Http1Response): void;
@@ -168,8 +176,10 @@ export class Http1Pool {
     try {
       return await this.exchange(reused ?? this.open(), method, path, headers, chunks, timeoutMs, signal);
     } catch (error) {
-      // A kept-alive connection the server closed meanwhile fails before any byte comes back.
-      if (reused && !signal?.aborted && (error as { staleConnection?: boolean }).staleConnection) {
+      // Sent again on a fresh connection only when the server cannot have acted on it: a GET (a
+      // probe), or a kept-alive connection it had closed before reading the request (see onEnd).
+      const replayable = method === 'GET' || (error as { staleConnection?: boolean }).staleConnection;
+      if (reused && !signal?.aborted && replayable) {
         return this.exchange(this.open(), method, path, headers, chunks, timeoutMs, signal);
       }
       throw error;
@@ -278,7 +288,7 @@ export class Http1Pool {
     const pending = connection.pending;
     if (!pending) return;
     connection.pending = undefined;
-    pending.reject(Object.assign(error, { staleConnection: !connection.received }));
+    pending.reject(Object.assign(error, { staleConnection: !connection.received && REFUSED_UNREAD.has((error as NodeJS.ErrnoException).code ?? '') }));
   }
 
   /** Closes every idle connection. */
