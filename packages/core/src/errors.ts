@@ -91,6 +91,17 @@ export class TooManyRequestsError extends BentoError {
   }
 }
 
+/**
+ * 502: a dependency refused this service's call for a reason of its own — its token (401), its size
+ * limit (413), its media type (415). A fault of the deployment, not of the caller's input: the
+ * caller gets this, and the dependency's answer is only in this service's logs.
+ */
+export class BadGatewayError extends BentoError {
+  constructor(message: string, details?: unknown, cause?: unknown) {
+    super(message, { status: 502, code: 'bad_gateway', details, cause });
+  }
+}
+
 /** 503: the service, or a dependency it names, cannot take the request now. */
 export class ServiceUnavailableError extends BentoError {
   constructor(message: string, details?: unknown, cause?: unknown) {

@@ -5,7 +5,7 @@ import * as client from './client/index';
 describe('public API', () => {
   it('@bento/core exports exactly these names', () => {
     expect(Object.keys(core).sort()).toEqual([
-      'BadRequestError', 'BentoError', 'BentofileSchema', 'ConfigError', 'DEFAULT_MAX_BODY_SIZE', 'DEFAULT_MAX_JSON_BODY_SIZE', 'DTYPES', 'DeploymentConfigSchema', 'DeploymentError', 'Image',
+      'BadGatewayError', 'BadRequestError', 'BentoError', 'BentofileSchema', 'ConfigError', 'DEFAULT_MAX_BODY_SIZE', 'DEFAULT_MAX_JSON_BODY_SIZE', 'DTYPES', 'DeploymentConfigSchema', 'DeploymentError', 'Image',
       'InternalError', 'MethodNotAllowedError', 'NotFoundError', 'PayloadTooLargeError', 'RemoteError', 'ServiceServer',
       'ServiceUnavailableError', 'StartupError', 'Tensor', 'TimeoutError', 'TooManyRequestsError', 'UnauthorizedError',
       'UnsupportedMediaTypeError', 'ValidationError', 'api', 'applyToCluster', 'buildBento', 'buildServiceGraph', 'createClient', 'createLogger', 'decodeImage', 'depends', 'deployment',

@@ -72,6 +72,7 @@ export type { BentoManifest } from './deploy/bento/bento-manifest';
 // Errors
 export {
   BentoError,
+  BadGatewayError,
   ValidationError,
   BadRequestError,
   NotFoundError,

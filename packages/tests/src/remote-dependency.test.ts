@@ -111,3 +111,41 @@ describe('depends() call options, across servers', () => {
     expect(await client.forward({ ms: 1 })).toEqual({ held: 1, abandoned: false });
   });
 });
+
+/** A Relay → Echo pair served here; one at a time: the last serve() installs the process's dependency resolver. */
+function relayPair(echoOptions: { internalToken: string; maxBodySize?: number }, relayToken: string) {
+  const pair: { echo?: Running; relay?: Running } = {};
+  beforeAll(async () => {
+    pair.echo = await serveForTest(Echo, echoOptions);
+    pair.relay = await serveForTest(Relay, { internalToken: relayToken, serviceMap: { Echo: pair.echo.url } });
+  });
+  afterAll(async () => {
+    await pair.relay?.close();
+    await pair.echo?.close();
+  });
+  return pair;
+}
+
+async function expectBadGateway(pair: { echo?: Running; relay?: Running }, status: number): Promise<void> {
+  const form = new FormData();
+  form.append('bytes', new Blob([randomBytes(4096)], { type: 'application/octet-stream' }), 'bytes.bin');
+  const response = await fetch(`${pair.relay!.url}/relay`, { method: 'POST', body: form });
+  expect(response.status).toBe(502);
+  expect(response.headers.get('x-bento-error-service')).toBeNull();
+  const text = await response.text();
+  expect(JSON.parse(text)).toMatchObject({ error: { code: 'bad_gateway', message: `A dependency of Relay refused the call (HTTP ${status}); the details are in Relay's logs` } });
+  for (const secret of ['token', pair.echo!.url, 'limit']) expect(text).not.toContain(secret);
+  expect(pair.relay!.logs().some((line) => line.msg === 'relay: a dependency refused the call' && line.dependency_status === status)).toBe(true);
+}
+
+// A dependency's refusals that reveal internals reach the caller's client as a 502, the detail in the logs.
+describe('a dependency holding another internal token (401)', () => {
+  const pair = relayPair({ internalToken: randomBytes(16).toString('hex') }, randomBytes(16).toString('hex'));
+  it('is a 502 bad_gateway for the caller, with nothing internal in the answer', () => expectBadGateway(pair, 401));
+});
+
+describe('a dependency whose body limit the call is over (413)', () => {
+  const token = randomBytes(16).toString('hex');
+  const pair = relayPair({ internalToken: token, maxBodySize: 1024 }, token);
+  it('is a 502 bad_gateway for the caller, with nothing internal in the answer', () => expectBadGateway(pair, 413));
+});

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext, ApiResponseMetadata } from '../sdk/api-context';
 import { performance } from 'node:perf_hooks';
-import { InternalError, NotReadyError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
+import { BadGatewayError, InternalError, NotReadyError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
 import type { ApiDefinition } from '../sdk/definition';
 import type { ConcurrencyGate } from './concurrency-gate';
 import type { Logger } from './logger';
@@ -221,6 +221,10 @@ class ApiCall implements ApiContext {
       return;
     }
     let error: BentoError = toBentoError(thrown);
+    if (error instanceof RemoteError && REFUSED_BY_DEPENDENCY.has(error.status)) {
+      route.logger.error({ request_id: this.requestId, err: error, dependency: error.service, dependency_status: error.status }, `${route.api.method}: a dependency refused the call`);
+      error = new BadGatewayError(`A dependency of ${route.serviceName} refused the call (HTTP ${error.status}); the details are in ${route.serviceName}'s logs`, { request_id: this.requestId });
+    }
     // Timeouts and calls before the service is ready are expected answers, not failures to log.
     if (error.status >= 500 && !(error instanceof TimeoutError) && !(error instanceof NotReadyError)) {
       route.logger.error({ request_id: this.requestId, err: error.cause ?? error }, `${route.api.method} failed`);
@@ -272,6 +276,13 @@ class ApiCall implements ApiContext {
     this.controller?.abort(reason);
   }
 }
+
+/**
+ * A dependency's answers that say nothing about the caller's input but about the deployment (a
+ * wrong internal token, a size limit, a media type between services): passed on, they would show
+ * the caller internals. They become a 502 (see BadGatewayError).
+ */
+const REFUSED_BY_DEPENDENCY: ReadonlySet<number> = new Set([401, 403, 413, 415]);
 
 /** nginx's status for a request whose client closed the connection before the answer: not a failure. */
 const CLIENT_CLOSED_REQUEST = 499;
