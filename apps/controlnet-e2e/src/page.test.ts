@@ -53,6 +53,15 @@ describeInBrowser('the ControlNet page on its own', () => {
     }
   });
 
+  it("renders the service's API docs (Swagger UI) under a policy that allows no inline script", async () => {
+    const docs = await page.goto(`${url}/docs`);
+    expect(docs!.headers()).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    expect(docs!.headers()['content-security-policy']).toContain("script-src 'self'");
+    // Swagger UI fetched /docs.json and listed the APIs: its scripts ran under that policy.
+    await page.waitForSelector('text=/generate_stream');
+    expect(await page.locator('.opblock-summary-path').allTextContents()).toEqual(expect.arrayContaining(['/generate', '/generate_stream']));
+  });
+
   it('draws a sample image to start from', async () => {
     await page.goto(url);
     await page.click('#sample');
