@@ -31,6 +31,23 @@ describe('depends() on a service served by another server', () => {
     expect(await response.json()).toEqual({ length: bytes.length, sum: expectedSum, same: true });
   });
 
+  it("carries the request id and the caller's trace to the callee: both services log them", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const given = await postJson(`${relay.url}/slow`, { ms: 1 }, { 'x-request-id': 'hop-test-1', traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    expect(given.status).toBe(200);
+    // A request without a trace starts one; its id is the same on both hops.
+    const fresh = await postJson(`${relay.url}/slow`, { ms: 1 }, { 'x-request-id': 'hop-test-2' });
+    expect(fresh.status).toBe(200);
+    const lineOf = (running: Running, path: string, id: string) => running.logs().find((l) => l.msg === 'request' && l.path === path && l.request_id === id);
+    await until(() => Boolean(lineOf(echo, '/_bento/call/sleep', 'hop-test-2')), "Echo's access lines");
+    expect(lineOf(relay, '/slow', 'hop-test-1')).toMatchObject({ trace_id: traceId });
+    expect(lineOf(echo, '/_bento/call/sleep', 'hop-test-1')).toMatchObject({ trace_id: traceId });
+    const started = lineOf(relay, '/slow', 'hop-test-2')!.trace_id as string;
+    expect(started).toMatch(/^[0-9a-f]{32}$/);
+    expect(started).not.toBe(traceId);
+    expect(lineOf(echo, '/_bento/call/sleep', 'hop-test-2')).toMatchObject({ trace_id: started });
+  });
+
   it('refuses an internal call without the token (401) and keeps the public API open', async () => {
     const response = await fetch(`${echo.url}/_bento/call/sleep`, { method: 'POST', headers: { 'content-type': 'application/vnd.bento.frames' }, body: 'x' });
     expect(response.status).toBe(401);

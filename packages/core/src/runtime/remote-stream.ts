@@ -5,6 +5,7 @@ import type { CallOptions } from '../sdk/call-options';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, FRAMES_STREAM_CONTENT_TYPE, StreamRecordReader, writeFrames, type StreamErrorPayload } from '../wire';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { endpointOf } from './http1-pool';
+import { propagationHeaders } from './propagation';
 import { DEFAULT_CONNECT_TIMEOUT_S, limitConnect, probeConnect } from './reachability';
 
 /** Largest single value a stream may carry (the same bound as a whole internal result). */
@@ -55,7 +56,7 @@ export async function* remoteStream(target: StreamTarget, method: string, input:
   const { name, address } = target;
   const { endpoint } = endpointOf(address);
   const encoded = encodeFrames({ input });
-  const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_STREAM_CONTENT_TYPE };
+  const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_STREAM_CONTENT_TYPE, ...propagationHeaders() };
   if (target.token) headers[INTERNAL_TOKEN_HEADER] = target.token;
   const req = request({ ...endpoint, method: 'POST', path: INTERNAL_ROUTE_PREFIX + method, headers, agent: target.agent });
   let timedOut = false;

@@ -5,6 +5,7 @@ import { getServiceDefinition } from '../sdk/definition';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE } from '../wire';
 import type { Http1Pool, Http1Response } from './http1-pool';
+import { propagationHeaders } from './propagation';
 import { remoteStream, streamAgent, type StreamTarget } from './remote-stream';
 
 /** Time the caller waits beyond the callee's own traffic.timeout, so the callee's 504 arrives first. */
@@ -25,7 +26,7 @@ export function remoteTarget(spec: DependencySpec, address: string, pool: Http1P
     stream: (method, input, options) => remoteStream(streams, method, input, options),
     async call(method, input, options) {
       const encoded = encodeFrames({ input });
-      const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_CONTENT_TYPE };
+      const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_CONTENT_TYPE, ...propagationHeaders() };
       if (token) headers[INTERNAL_TOKEN_HEADER] = token;
       let response: Http1Response;
       try {

@@ -20,11 +20,12 @@ export class AccessLog {
     this.prefix = `{"level":"info","service":${JSON.stringify(service)},"time":"`;
   }
 
-  write(requestId: string, method: string | undefined, path: string | undefined, status: number, durationMs: number): void {
+  write(requestId: string, method: string | undefined, path: string | undefined, status: number, durationMs: number, traceId?: string): void {
     if (!this.destination) return;
-    // requestId is a safe token (see request-id.ts) and method a token; the path is escaped.
+    // requestId is a safe token (see request-id.ts), traceId hex and method a token; the path is escaped.
+    const trace = traceId ? `,"trace_id":"${traceId}"` : '';
     this.destination.write(
-      `${this.prefix}${new Date().toISOString()}","request_id":"${requestId}","method":"${method}","path":${JSON.stringify(path ?? '')},"status":${status},"duration_ms":${Math.round(durationMs * 1000) / 1000},"msg":"request"}\n`,
+      `${this.prefix}${new Date().toISOString()}","request_id":"${requestId}"${trace},"method":"${method}","path":${JSON.stringify(path ?? '')},"status":${status},"duration_ms":${Math.round(durationMs * 1000) / 1000},"msg":"request"}\n`,
     );
   }
 }

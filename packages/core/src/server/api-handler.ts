@@ -10,6 +10,8 @@ import { AccessLog } from './access-log';
 import type { BodyLimits } from './body-limits';
 import { readInput } from './read-input';
 import { requestIdOf } from './request-id';
+import { callContext } from '../sdk/call-context';
+import { childSpan, parseTraceparent, TRACEPARENT_HEADER, type TraceContext } from '../wire/trace-context';
 import { sendError, sendResult } from './respond';
 import { iteratorOf, pumpStream, type StreamingCall } from './pump-stream';
 import { SSE_SINK } from './sse-sink';
@@ -80,12 +82,16 @@ class ApiCall implements ApiContext {
   /** The connection closed before the answer: the request ends as 499 whatever the method does. */
   private clientLeft = false;
 
+  /** This call's span: a child of the caller's `traceparent`, or the first of a new trace. */
+  readonly trace: TraceContext;
+
   constructor(
     private readonly route: ApiRoute,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
   ) {
     this.requestId = requestIdOf(req);
+    this.trace = childSpan(parseTraceparent(req.headers[TRACEPARENT_HEADER]));
   }
 
   get headers(): IncomingHttpHeaders {
@@ -135,7 +141,8 @@ class ApiCall implements ApiContext {
     }
     this.holdsSlot = true;
     this.timer = setTimeout(onTimeout, route.timeoutMs, this);
-    this.run().catch((error: unknown) => this.fail(error));
+    // Everything the method does, generators' steps included, sees this request as its context.
+    callContext.run({ requestId: this.requestId, trace: this.trace }, () => this.run().catch((error: unknown) => this.fail(error)));
   }
 
   private async run(): Promise<void> {
@@ -261,7 +268,7 @@ class ApiCall implements ApiContext {
     const { route } = this;
     const ms = performance.now() - this.started;
     route.metrics.finish(route.endpoint, status, ms / 1000);
-    route.accessLog.write(this.requestId, 'POST', this.req.url, status, ms);
+    route.accessLog.write(this.requestId, 'POST', this.req.url, status, ms, this.trace.traceId);
   }
 
   private leaveSlot(): void {

@@ -1,0 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TraceContext } from '../wire/trace-context';
+
+/** What the request being served carries to the calls it makes: its id and its place in the trace. */
+export interface CallContext {
+  requestId: string;
+  trace: TraceContext;
+}
+
+/**
+ * The request an API method is serving, wherever in its async work the code is: `depends()` calls
+ * read it to send the request id and a child `traceparent` on, so every hop's logs share them.
+ */
+export const callContext = new AsyncLocalStorage<CallContext>();
