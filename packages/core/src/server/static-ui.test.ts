@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { api } from '../sdk/api';
 import { service } from '../sdk/service';
 import { ServiceServer } from './create-server';
+import { UI_SECURITY_HEADERS } from './static-ui';
 
 const quiet = () => createLogger('test', { level: 'silent' });
 
@@ -162,7 +163,10 @@ describe('a service with a web page (ui)', () => {
     expect((await fetch(`${url}/docs.json`)).headers.get('content-type')).toMatch(/^application\/json/);
     expect(await (await fetch(`${url}/docs`)).text()).toContain('swagger-ui');
     expect((await fetch(`${url}/docs/assets/swagger-ui.css`)).status).toBe(200);
-    expect((await fetch(`${url}/docs/nope.js`)).headers.get('content-security-policy')).toBeNull();
+    // /docs/… is the API docs' (with its own policy), never the page's.
+    const nope = await fetch(`${url}/docs/nope.js`);
+    expect(nope.status).toBe(404);
+    expect(nope.headers.get('content-security-policy')).not.toBe(UI_SECURITY_HEADERS['content-security-policy']);
     expect((await fetch(`${url}/_bento/call/echo`)).status).toBe(404);
     // Other methods than GET and HEAD are not the page's.
     expect((await fetch(`${url}/`, { method: 'POST' })).status).toBe(404);
