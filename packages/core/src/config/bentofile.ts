@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../errors';
-import { describeIssues } from './format-issues';
+import { readYamlConfig } from './read-yaml-file';
 
 /**
  * Unknown keys are errors rather than ignored: a misspelt `exclude` or `base_image` would otherwise
@@ -55,22 +52,6 @@ export const BentofileSchema = strict({
 export type Bentofile = z.infer<typeof BentofileSchema>;
 
 /** Reads and validates a bentofile; every error names the file, the path and what was expected. */
-export async function readBentofile(file: string): Promise<Bentofile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`Cannot read ${file}: ${(cause as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (cause) {
-    throw new ConfigError(`${file} is not valid YAML: ${(cause as Error).message}`);
-  }
-  const parsed = BentofileSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(`${file} is invalid: ${describeIssues(parsed.error)}`);
-  }
-  return parsed.data;
+export function readBentofile(file: string): Promise<Bentofile> {
+  return readYamlConfig(BentofileSchema, file);
 }

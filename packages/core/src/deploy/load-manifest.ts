@@ -39,11 +39,12 @@ const BENTO_TAG = /^[a-z0-9][a-z0-9._-]*(:[0-9a-z._-]+)?$/;
  * it names no file or folder here and looks like a tag. Undefined otherwise.
  */
 export async function storedBentoFolder(source: string, cwd = process.cwd()): Promise<string | undefined> {
-  if (!BENTO_TAG.test(source) || existsSync(path.resolve(cwd, source)) || existsSync(path.resolve(cwd, source.split(':')[0]!))) return undefined;
+  const name = source.split(':')[0]!;
+  if (!BENTO_TAG.test(source) || existsSync(path.resolve(cwd, source)) || existsSync(path.resolve(cwd, name))) return undefined;
   const store = new BentoStore();
-  const names = (await store.list()).map((b) => b.name);
   // A name the store does not know is a serve target (./service:Entry written without ./), not a tag.
-  if (!names.includes(source.split(':')[0]!)) return undefined;
+  // Looked up as a folder: listing the store measures every bento's size.
+  if (!existsSync(path.join(store.root, name))) return undefined;
   return (await store.get(source)).path;
 }
 
