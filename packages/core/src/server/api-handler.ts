@@ -13,6 +13,7 @@ import { requestIdOf } from './request-id';
 import { callContext } from '../sdk/call-context';
 import { childSpan, parseTraceparent, TRACEPARENT_HEADER, type TraceContext } from '../wire/trace-context';
 import { sendError, sendResult } from './respond';
+import { SEND_TIMEOUT_ENV, watchFinishedAnswer } from './send-timeout';
 import { iteratorOf, pumpStream, type StreamingCall } from './pump-stream';
 import { SSE_SINK } from './sse-sink';
 import type { StreamSink } from './stream-sink';
@@ -269,6 +270,13 @@ class ApiCall implements ApiContext {
     const ms = performance.now() - this.started;
     route.metrics.finish(route.endpoint, status, ms / 1000);
     route.accessLog.write(this.requestId, 'POST', this.req.url, status, ms, this.trace.traceId);
+    // Bytes the client has not taken yet: it must take them within the send timeout.
+    if (!this.res.writableFinished) watchFinishedAnswer(this.res, () => this.clientStalled());
+  }
+
+  /** The client took no bytes for the send timeout: its connection is cut (logged, as nobody else sees it). */
+  clientStalled(): void {
+    this.route.logger.warn({ request_id: this.requestId, endpoint: this.route.endpoint }, `${this.route.api.method}: the client took nothing of the answer for the send timeout (${SEND_TIMEOUT_ENV}); connection closed`);
   }
 
   private leaveSlot(): void {
@@ -331,6 +339,10 @@ class StreamOfCall implements StreamingCall {
 
   check(value: unknown): unknown {
     return this.call.checkStreamValue(value);
+  }
+
+  stalled(): void {
+    this.call.clientStalled();
   }
 }
 

@@ -9,6 +9,7 @@ import { applyServiceEnvs } from './service-envs';
 import { createApiHandler, type RequestHandler } from './api-handler';
 import { bodyLimits } from './body-limits';
 import { ConcurrencyGate } from './concurrency-gate';
+import { sendTimeoutMs } from './send-timeout';
 import { docsUiRouter } from './docs-ui';
 import type { ServiceLifecycle } from '../sdk/lifecycle';
 import { instanceLifecycle, type LifecycleRunner } from './lifecycle';
@@ -145,6 +146,8 @@ export class ServiceServer {
     // Longer than common load balancers' idle timeouts, so they close idle connections first.
     this.http.keepAliveTimeout = 65_000;
     this.http.headersTimeout = 66_000;
+    // Read per stalled answer; checked here so that a bad value stops the service before it listens.
+    sendTimeoutMs();
   }
 
   private buildApp(apiRoutes: Map<string, RequestHandler>, options: ServerOptions): Express {

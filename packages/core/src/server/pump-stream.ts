@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { cutIfStalled, sendTimeoutMs } from './send-timeout';
 import type { StreamSink } from './stream-sink';
 
 /** How often an idle stream writes a keep-alive, below common proxies' 30–60 s idle timeouts. */
@@ -14,6 +15,8 @@ export interface StreamingCall {
   open(): void;
   /** Checks each value before it is sent (the API's output schema); may replace it. */
   check(value: unknown): unknown;
+  /** Called when the client took nothing for the send timeout and its connection is being cut. */
+  stalled(): void;
 }
 
 /** The iterator of a generator's result (async, or sync: `for await` takes both). */
@@ -23,11 +26,17 @@ export function iteratorOf(result: unknown): AsyncIterator<unknown> | Iterator<u
   return iterable[Symbol.asyncIterator]?.() ?? iterable[Symbol.iterator]?.();
 }
 
-/** Resolves when `res` can take more (or is gone, so that the caller sees it stopped). */
-function drained(res: ServerResponse): Promise<void> {
+/**
+ * Resolves when `res` can take more (or is gone, so that the caller sees it stopped). A client
+ * that takes nothing for the send timeout meanwhile has its connection cut (see send-timeout.ts):
+ * a stream must not hold its generator and slot for a reader that stalled.
+ */
+function drained(res: ServerResponse, onStalled: () => void): Promise<void> {
   if (res.destroyed || res.writableEnded) return Promise.resolve();
   return new Promise((resolve) => {
+    const disarm = cutIfStalled(res, sendTimeoutMs(), onStalled);
     const done = () => {
+      disarm();
       res.off('drain', done);
       res.off('close', done);
       resolve();
@@ -56,9 +65,11 @@ export async function pumpStream(iterator: AsyncIterator<unknown> | Iterator<unk
       if (call.stopped()) return false;
       if (index === 0) {
         call.open();
-        keepAlive = setInterval(() => call.sink.keepAlive(call.res), KEEP_ALIVE_MS);
+        // Not while the client's buffer is full: a write would count as activity and keep a
+        // stalled reader's connection from its send timeout.
+        keepAlive = setInterval(() => call.res.writableNeedDrain || call.sink.keepAlive(call.res), KEEP_ALIVE_MS);
       }
-      if (!(await call.sink.value(call.res, value, index))) await drained(call.res);
+      if (!(await call.sink.value(call.res, value, index))) await drained(call.res, () => call.stalled());
       if (call.stopped()) return false;
       step = await iterator.next();
     }
