@@ -49,7 +49,8 @@ export class LatencyModel {
     const variance = this.sumRowsSquared / this.weight - meanRows * meanRows;
     const covariance = this.sumRowsMs / this.weight - meanRows * meanMs;
     // Batches of (nearly) one size cannot tell fixed cost from per-row cost: count it all as fixed.
-    let perRow = variance > 1e-9 ? covariance / variance : 0;
+    // (Relative to the rows: the sums' rounding leaves a tiny variance where there is none.)
+    let perRow = variance > 1e-9 * (1 + meanRows * meanRows) ? covariance / variance : 0;
     let fixed = meanMs - perRow * meanRows;
     // Noise can tilt the line below zero on either side; a negative cost is never right.
     if (perRow < 0) {
