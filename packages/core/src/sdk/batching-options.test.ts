@@ -37,6 +37,7 @@ describe('@api batching options', () => {
     [{ batchable: true, max_batch_size: 2.5 }, '@api() on m: expected max_batch_size to be an integer of at least 1 but received 2.5'],
     [{ batchable: true, max_latency_ms: 0 }, '@api() on m: expected max_latency_ms to be a number of milliseconds above 0 (at most 2147483647) but received 0'],
     [{ batchable: true, batch_field: '' }, '@api() on m: expected batch_field to be the name of a field of the input but received ""'],
+    [{ batchable: true, batch_field: 'y', input: z.object({ x: z.array(z.number()), n: z.number() }) }, '@api() on m: batch_field "y" is not a field of the input schema (its fields: x, n)'],
   ])('refuses %j with a ConfigError that names the option', (options, message) => {
     const decorate = () => {
       class C {

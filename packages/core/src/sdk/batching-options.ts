@@ -51,10 +51,20 @@ export function resolveBatching(options: ApiOptions, method: string): BatchingOp
   if (field !== undefined && (typeof field !== 'string' || field === '')) {
     throw new ConfigError(`${where}: expected batch_field to be the name of a field of the input but received ${JSON.stringify(field)}`);
   }
+  const fields = objectFieldsOf(options.input);
+  if (field !== undefined && fields && !fields.includes(field)) {
+    throw new ConfigError(`${where}: batch_field "${field}" is not a field of the input schema (its fields: ${fields.join(', ') || 'none'})`);
+  }
   return {
     batch_dim: integer('batch_dim', 0, 0),
     max_batch_size: integer('max_batch_size', DEFAULT_MAX_BATCH_SIZE, 1),
     max_latency_ms: maxLatency,
     ...(field !== undefined ? { batch_field: field } : {}),
   };
+}
+
+/** The field names of a `z.object` schema; undefined for any other schema (or none). */
+function objectFieldsOf(schema: unknown): string[] | undefined {
+  const def = (schema as { _zod?: { def?: { type?: string; shape?: object } } } | undefined)?._zod?.def;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
 }

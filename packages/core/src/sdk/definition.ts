@@ -40,8 +40,17 @@ export interface ApiOptions<I extends Schema | undefined = Schema | undefined> {
   /** The longest a call may wait in the batch queue plus run, else 503. Default 10000. */
   max_latency_ms?: number;
   /** The field of an object input that holds the batch; calls join only when their other fields are equal. Default: the whole input. */
-  batch_field?: string;
+  batch_field?: BatchFieldOf<I>;
 }
+
+/** The names `batch_field` may take: the fields of an object input schema; any name without a schema. */
+export type BatchFieldOf<I extends Schema | undefined> = [I] extends [Schema]
+  ? z.output<I> extends readonly unknown[]
+    ? never
+    : z.output<I> extends object
+      ? Extract<keyof z.output<I>, string>
+      : never
+  : string;
 
 /** One API of a service, as the server and the client see it. */
 export interface ApiDefinition {
