@@ -1,48 +1,63 @@
 // Adaptive batching over real HTTP: calls to a batchable API, from clients and from other services'
 // depends(), are merged into fewer calls of the method, and every caller gets its own rows back.
-// To make the merging certain rather than likely, a test holds the method's first batch until all
-// its calls have arrived (they queue behind it), then lets it go: no timing is assumed.
+// To make the merging certain rather than likely, a test holds the method's first batch until its
+// other calls wait in the queue (the queue gauge of /metrics says so), then lets it go: no timing
+// is assumed.
 import { randomBytes } from 'node:crypto';
 import { batching, Doubler, DoublerCaller } from './fixtures/batching';
 import { validateOpenApi } from './helpers/openapi';
 import { find, parsePrometheus, promtoolCheck } from './helpers/prometheus';
 import { expectErrorShape, postJson, serveForTest } from './helpers/server';
+import { until } from './helpers/wait';
 
 type Running = Awaited<ReturnType<typeof serveForTest>>;
 
-/** Requests to `endpoint` that `running` is handling now, from its own metrics. */
-async function inProgress(running: Running, endpoint: string): Promise<number> {
+/** The value of gauge `name` for `endpoint` in `running`'s own metrics. */
+async function gauge(running: Running, name: string, endpoint: string): Promise<number> {
   const { samples } = parsePrometheus(await running.server.metrics.render());
-  return find(samples, 'bento_service_request_in_progress', { endpoint })[0]?.value ?? 0;
+  return find(samples, name, { endpoint })[0]?.value ?? 0;
 }
 
-/** Holds every call of the fixture's methods until the returned function is called. */
-function holdBatches(): () => void {
-  let release!: () => void;
-  batching.hold = new Promise<void>((resolve) => (release = resolve));
-  return () => {
+/**
+ * Holds the method in a first batch of one call (POSTed as `body` to `url`) until `release()`:
+ * the calls sent meanwhile queue behind it. Resolves once that batch runs.
+ */
+async function holdFirstBatch(url: string, body: unknown): Promise<{ release: () => void; first: ReturnType<typeof postJson> }> {
+  let open!: () => void;
+  batching.hold = new Promise<void>((resolve) => (open = resolve));
+  const first = postJson(url, body);
+  await until(() => batching.doubled.length === 1, 'the first batch');
+  const release = () => {
     batching.hold = undefined;
-    release();
+    open();
   };
+  return { release, first };
 }
 
-/** Waits until `running` handles `count` requests to `endpoint` at once. */
-async function untilInProgress(running: Running, endpoint: string, count: number): Promise<void> {
+/** Waits until gauge `name` of `endpoint` in `running` reaches `count`. */
+async function untilGauge(running: Running, name: string, endpoint: string, count: number): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while ((await inProgress(running, endpoint)) < count) {
-    if (Date.now() > deadline) throw new Error(`${endpoint} never had ${count} requests in progress (has ${await inProgress(running, endpoint)})`);
+  while ((await gauge(running, name, endpoint)) < count) {
+    if (Date.now() > deadline) throw new Error(`${name} of ${endpoint} never reached ${count} (is ${await gauge(running, name, endpoint)})`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
+/** Waits until `count` calls of the batchable API at `endpoint` wait in its queue. */
+const untilQueued = (running: Running, endpoint: string, count: number) => untilGauge(running, 'bento_service_batch_queue_size', endpoint, count);
+/** Waits until `running` handles `count` requests to `endpoint` at once. */
+const untilInProgress = (running: Running, endpoint: string, count: number) => untilGauge(running, 'bento_service_request_in_progress', endpoint, count);
+
 /** 64 distinct inputs of two rows each; none holds 13, the row the fixture refuses. */
 const INPUTS = Array.from({ length: 64 }, (_, i) => [10 * i + 1, 10 * i + 2]);
 
+/** The batches of INPUTS (after the held first one) were fewer and larger than the calls. */
 function expectFewerLargerBatches(): void {
-  expect(batching.doubled.length).toBeLessThan(INPUTS.length);
-  expect(Math.max(...batching.doubled.map((batch) => batch.length))).toBeGreaterThan(2);
+  const batches = batching.doubled.slice(1);
+  expect(batches.length).toBeLessThan(INPUTS.length);
+  expect(Math.max(...batches.map((batch) => batch.length))).toBeGreaterThan(2);
   // Every row reached the method exactly once.
-  expect(batching.doubled.flat().sort((a, b) => a - b)).toEqual(INPUTS.flat().sort((a, b) => a - b));
+  expect(batches.flat().sort((a, b) => a - b)).toEqual(INPUTS.flat().sort((a, b) => a - b));
 }
 
 describe('a batchable API over HTTP', () => {
@@ -54,10 +69,11 @@ describe('a batchable API over HTTP', () => {
   beforeEach(() => batching.reset());
 
   it('merges 64 concurrent calls into fewer, larger batches; each caller gets exactly its own rows; /metrics has the batch sizes', async () => {
-    const release = holdBatches();
+    const { release, first } = await holdFirstBatch(`${running.url}/double`, [0]);
     const answers = INPUTS.map((rows) => postJson(`${running.url}/double`, rows));
-    await untilInProgress(running, '/double', INPUTS.length);
+    await untilQueued(running, '/double', INPUTS.length);
     release();
+    expect((await first).json).toEqual([0]);
     const results = await Promise.all(answers);
     results.forEach((result, i) => {
       expect(result.status).toBe(200);
@@ -70,7 +86,8 @@ describe('a batchable API over HTTP', () => {
     expect(types.get('bento_service_batch_size')).toBe('histogram');
     const labels = { endpoint: '/double', service_name: 'Doubler' };
     expect(find(samples, 'bento_service_batch_size_count', labels).map((s) => s.value)).toEqual([batching.doubled.length]);
-    expect(find(samples, 'bento_service_batch_size_sum', labels).map((s) => s.value)).toEqual([INPUTS.flat().length]);
+    expect(find(samples, 'bento_service_batch_size_sum', labels).map((s) => s.value)).toEqual([1 + INPUTS.flat().length]);
+    expect(find(samples, 'bento_service_batch_queue_size', labels).map((s) => s.value)).toEqual([0]);
     const largest = Math.max(...batching.doubled.map((batch) => batch.length));
     const atMost64 = find(samples, 'bento_service_batch_size_bucket', { ...labels, le: '64' })[0]!.value;
     expect(atMost64).toBe(batching.doubled.filter((batch) => batch.length <= 64).length);
@@ -79,12 +96,11 @@ describe('a batchable API over HTTP', () => {
   });
 
   it('answers a malformed input 400 on its own, while the calls beside it succeed', async () => {
-    const release = holdBatches();
-    const first = postJson(`${running.url}/double`, [0]);
+    const { release, first } = await holdFirstBatch(`${running.url}/double`, [0]);
     const good = [[1], [2, 3], [4]].map((rows) => postJson(`${running.url}/double`, rows));
     const bad = postJson(`${running.url}/double`, [5, 'six']);
     const notABatch = postJson(`${running.url}/double`, { rows: [7] });
-    await untilInProgress(running, '/double', 4);
+    await untilQueued(running, '/double', 3);
     release();
     expect((await first).json).toEqual([0]);
     for (const [i, answer] of (await Promise.all(good)).entries()) {
@@ -99,11 +115,9 @@ describe('a batchable API over HTTP', () => {
   });
 
   it('fails only the caller whose row makes the merged call throw: the batch runs again call by call', async () => {
-    const release = holdBatches();
-    const first = postJson(`${running.url}/double`, [0]);
-    await untilInProgress(running, '/double', 1);
+    const { release, first } = await holdFirstBatch(`${running.url}/double`, [0]);
     const answers = [[1], [13], [2]].map((rows) => postJson(`${running.url}/double`, rows));
-    await untilInProgress(running, '/double', 4);
+    await untilQueued(running, '/double', 3);
     release();
     expect((await first).status).toBe(200);
     const [one, thirteen, two] = await Promise.all(answers);
@@ -112,8 +126,9 @@ describe('a batchable API over HTTP', () => {
     expect(thirteen!.status).toBe(500);
     expectErrorShape(thirteen!.json, 'internal_error');
     // The merged call saw all three rows; then each ran alone.
-    expect(batching.doubled).toContainEqual(expect.arrayContaining([1, 13, 2]));
-    expect(batching.doubled.slice(-3).sort()).toEqual([[1], [13], [2]].sort());
+    const [, merged, ...alone] = batching.doubled;
+    expect([...merged!].sort((a, b) => a - b)).toEqual([1, 2, 13]);
+    expect(alone).toEqual(merged!.map((row) => [row]));
   });
 
   it('answers 500 to every caller of a batch whose result lost a row, and logs why', async () => {
@@ -167,10 +182,12 @@ describe('batching the calls of depends() on a service served by another server'
   beforeEach(() => batching.reset());
 
   it('merges 64 concurrent remote calls into fewer, larger batches', async () => {
-    const release = holdBatches();
+    const { release, first } = await holdFirstBatch(`${caller.url}/viaDepends`, { rows: [0] });
     const answers = INPUTS.map((rows) => postJson(`${caller.url}/viaDepends`, { rows }));
-    await untilInProgress(doubler, '/_bento/call/double', INPUTS.length);
+    // The internal route's calls queue under the API's route.
+    await untilQueued(doubler, '/double', INPUTS.length);
     release();
+    expect((await first).json).toEqual([0]);
     const results = await Promise.all(answers);
     results.forEach((result, i) => {
       expect(result.status).toBe(200);
@@ -191,10 +208,12 @@ describe('batching the calls of depends() on a service in the same process', () 
   beforeEach(() => batching.reset());
 
   it('merges 64 concurrent in-process calls into fewer, larger batches', async () => {
-    const release = holdBatches();
+    const { release, first } = await holdFirstBatch(`${caller.url}/viaDepends`, { rows: [0] });
     const answers = INPUTS.map((rows) => postJson(`${caller.url}/viaDepends`, { rows }));
-    await untilInProgress(caller, '/viaDepends', INPUTS.length);
+    // An in-process dependency has no server, so no queue gauge: its callers' requests are counted instead.
+    await untilInProgress(caller, '/viaDepends', 1 + INPUTS.length);
     release();
+    expect((await first).json).toEqual([0]);
     const results = await Promise.all(answers);
     results.forEach((result, i) => {
       expect(result.status).toBe(200);

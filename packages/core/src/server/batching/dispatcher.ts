@@ -62,6 +62,11 @@ export class BatchDispatcher {
 
   constructor(private readonly options: BatchDispatcherOptions) {}
 
+  /** Calls waiting for a batch (not those of the batch running). */
+  get queuedCalls(): number {
+    return this.queue.length;
+  }
+
   /**
    * The result of the method for `input` alone, computed in a batch with other calls. Throws at once
    * (a 400) when `input` is no batch this API can merge.

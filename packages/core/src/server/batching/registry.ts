@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { ApiDefinition } from '../../sdk/definition';
-import { batchSizeHistogram } from './batch-size-metric';
+import { batchMetrics } from './batch-metrics';
 import { BatchDispatcher, type BatchedMethod } from './dispatcher';
 
 const dispatchers = new WeakMap<object, Map<string, BatchDispatcher>>();
@@ -30,12 +30,14 @@ export function batchDispatcherFor(
 }
 
 /**
- * The dispatcher a server's route calls a batchable API through, counting its batches in the
- * service's metrics; undefined for an API that is not batchable (its route calls the method).
+ * The dispatcher a server's route calls a batchable API through, with its batch sizes and queue in
+ * the service's metrics; undefined for an API that is not batchable (its route calls the method).
  */
 export function routeBatcher(options: { instance: object; api: ApiDefinition; serviceName: string; metrics: { registry: Registry } }): BatchDispatcher | undefined {
   const { api, serviceName } = options;
   if (!api.batching) return undefined;
-  const onBatch = batchSizeHistogram(options.metrics.registry, serviceName).observer(api.route);
-  return batchDispatcherFor(options.instance, api, { serviceName, onBatch });
+  const metrics = batchMetrics(options.metrics.registry, serviceName);
+  const dispatcher = batchDispatcherFor(options.instance, api, { serviceName, onBatch: metrics.observer(api.route) });
+  metrics.watchQueue(api.route, () => dispatcher.queuedCalls);
+  return dispatcher;
 }
