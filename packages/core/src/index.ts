@@ -14,6 +14,7 @@ export { buildServiceGraph } from './sdk/service-graph';
 export type { ServiceGraph } from './sdk/service-graph';
 export type { ServiceMethods } from './sdk/service-methods';
 export type { ApiOptions, ApiDefinition, ServiceDefinition, ServiceClass } from './sdk/definition';
+export type { BatchingOptions } from './sdk/batching-options';
 export { isServiceClass, getServiceDefinition } from './sdk/definition';
 export type { ServiceOptions, ResolvedServiceOptions } from './config/service-options';
 export type { ApiContext, ApiResponseMetadata } from './sdk/api-context';

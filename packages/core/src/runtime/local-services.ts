@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { NotFoundError, StartupError } from '../errors';
-import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
+import { getServiceDefinition, type ApiDefinition, type ServiceClass } from '../sdk/definition';
 import type { DependencyTarget } from '../sdk/depends';
 import type { ApiContext } from '../sdk/api-context';
 import type { CallOptions } from '../sdk/call-options';
 import { runHook, type ServiceLifecycle } from '../sdk/lifecycle';
 import { invalidInputError, SchemaRunner } from '../server/schema-runner';
 import { applyServiceEnvs } from '../server/service-envs';
+import { batchDispatcherFor } from '../server/batching/registry';
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -84,8 +85,8 @@ export class LocalServices {
   target(service: ServiceClass): DependencyTarget {
     const definition = getServiceDefinition(service);
     // One runner per API, so repeated calls keep its sync-or-async decision.
-    const apis = new Map<string, { input?: SchemaRunner }>(
-      definition.apis.map((api) => [api.method, { input: api.input && new SchemaRunner(api.input) }]),
+    const apis = new Map<string, { api: ApiDefinition; input?: SchemaRunner }>(
+      definition.apis.map((api) => [api.method, { api, input: api.input && new SchemaRunner(api.input) }]),
     );
     const invalid = (method: string) => (error: ZodError) => invalidInputError(error, `input for ${definition.name}.${method}`);
     const invoke = async (method: string, input: unknown, options: CallOptions | undefined): Promise<unknown> => {
@@ -94,6 +95,8 @@ export class LocalServices {
       const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
       const instance = await this.start(service);
       const ctx: ApiContext = { requestId: randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {}, response: { headers: new Headers() } };
+      // A batchable API batches in development too, with the calls its own server routes (same instance).
+      if (found.api.batching) return batchDispatcherFor(instance, found.api, { serviceName: definition.name }).submit(value, ctx);
       return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);
     };
     return {

@@ -1,7 +1,9 @@
 import { ConfigError } from '../errors';
 import type { ApiContext } from './api-context';
 import type { ApiInput } from './api-input';
+import { resolveBatching } from './batching-options';
 import { API_OPTIONS, type ApiOptions, type Schema } from './definition';
+import { isGeneratorFunction } from './generator-function';
 
 const ROUTE_PATTERN = /^\/[A-Za-z0-9_\-./]*$/;
 
@@ -80,6 +82,10 @@ export function api<I extends Schema | undefined = undefined>(options: ApiOption
     }
     if (typeof method !== 'function') throw new ConfigError(`@api() on ${name}: expected a method`);
     checkApiOptions(options, name);
-    Object.defineProperty(method, API_OPTIONS, { value: { ...options, method: name }, enumerable: false });
+    const batching = resolveBatching(options, name);
+    if (batching && isGeneratorFunction(method as Function)) {
+      throw new ConfigError(`@api() on ${name}: a generator method streams its values and cannot be batchable`);
+    }
+    Object.defineProperty(method, API_OPTIONS, { value: { ...options, method: name, batching }, enumerable: false });
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { describeValue } from '../errors';
 import type { ResolvedServiceOptions } from '../config/service-options';
+import type { BatchingOptions } from './batching-options';
 
 /** The property under which `@service` stores a class's definition. `Symbol.for` so that two copies of the package agree. */
 export const SERVICE_DEFINITION = Symbol.for('bento.service.definition');
@@ -25,7 +26,31 @@ export interface ApiOptions<I extends Schema | undefined = Schema | undefined> {
   name?: string;
   /** Description shown in the API docs. */
   doc?: string;
+  /**
+   * Adaptive batching: concurrent calls (HTTP and `depends()`) are merged into one call of the
+   * method, and its result is split back by each caller's size. Each caller's input is itself a
+   * batch: a Tensor (joined along `batch_dim`) or an array (joined on its first level); the whole
+   * input, or its field `batch_field`. See docs/batching.md. Not for generator methods.
+   */
+  batchable?: boolean;
+  /** The Tensor dimension calls are joined along. Default 0. */
+  batch_dim?: number;
+  /** The most rows one call of the method receives. Default 100. */
+  max_batch_size?: number;
+  /** The longest a call may wait in the batch queue plus run, else 503. Default 10000. */
+  max_latency_ms?: number;
+  /** The field of an object input that holds the batch; calls join only when their other fields are equal. Default: the whole input. */
+  batch_field?: BatchFieldOf<I>;
 }
+
+/** The names `batch_field` may take: the fields of an object input schema; any name without a schema. */
+export type BatchFieldOf<I extends Schema | undefined> = [I] extends [Schema]
+  ? z.output<I> extends readonly unknown[]
+    ? never
+    : z.output<I> extends object
+      ? Extract<keyof z.output<I>, string>
+      : never
+  : string;
 
 /** One API of a service, as the server and the client see it. */
 export interface ApiDefinition {
@@ -42,6 +67,8 @@ export interface ApiDefinition {
    * `output`, when given, checks each yielded value.
    */
   streaming: boolean;
+  /** Set when the API is batchable (`@api({ batchable: true })`): how its calls are merged. */
+  batching?: BatchingOptions;
 }
 
 /** Everything Bento knows about a service class. */

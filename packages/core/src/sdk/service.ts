@@ -9,17 +9,11 @@ import {
   type ApiOptions,
   type ServiceDefinition,
 } from './definition';
+import type { BatchingOptions } from './batching-options';
+import { isGeneratorFunction } from './generator-function';
 
 
-type MarkedMethod = ApiOptions & { method: string };
-
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
-const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as Function;
-
-/** `function*` and `async function*` methods: they return an iterator, and their APIs stream. */
-function isGeneratorFunction(fn: Function): boolean {
-  return fn instanceof GeneratorFunction || fn instanceof AsyncGeneratorFunction;
-}
+type MarkedMethod = ApiOptions & { method: string; batching?: BatchingOptions };
 
 function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
   const apis: ApiDefinition[] = [];
@@ -40,6 +34,7 @@ function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
         output: marked.output,
         doc: marked.doc,
         streaming: isGeneratorFunction(value),
+        ...(marked.batching ? { batching: marked.batching } : {}),
       });
     }
   }

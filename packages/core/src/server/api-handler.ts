@@ -19,6 +19,8 @@ import { SSE_SINK } from './sse-sink';
 import type { StreamSink } from './stream-sink';
 import { invalidInputError, SchemaRunner } from './schema-runner';
 import type { ServiceState } from './service-state';
+import { routeBatcher } from './batching/registry';
+import type { BatchDispatcher } from './batching/dispatcher';
 
 export interface ApiHandlerOptions {
   api: ApiDefinition;
@@ -64,6 +66,8 @@ interface ApiRoute extends ApiHandlerOptions {
   codec: CallCodec;
   /** The path metrics and logs know this route by. */
   endpoint: string;
+  /** A batchable API's calls go through it, merged with other calls (see batching/dispatcher.ts). */
+  batcher?: BatchDispatcher;
 }
 
 /**
@@ -154,7 +158,7 @@ class ApiCall implements ApiContext {
       // Synchronous where the schema allows: an await on a plain value still costs a microtask.
       let input = route.input ? route.input.parse(body, invalidInputError) : body;
       if (input instanceof Promise) input = await input;
-      result = await route.method.call(route.instance, input, this);
+      result = await (route.batcher ? route.batcher.submit(input, this) : route.method.call(route.instance, input, this));
       // A stream holds its slot until the generator is done: the work goes on while it yields.
       if (route.api.streaming) return await this.stream(result);
     } finally {
@@ -369,6 +373,7 @@ export function createApiHandler(options: ApiHandlerOptions, codec: CallCodec = 
     output: options.api.output && new SchemaRunner(options.api.output),
     timeoutMs: options.timeoutSeconds * 1000,
     accessLog: new AccessLog(options.logger, options.serviceName),
+    batcher: routeBatcher(options),
   };
   return function handleApiRequest(req, res) {
     new ApiCall(route, req, res).start();

@@ -106,6 +106,8 @@ function operation(api: ApiDefinition): Record<string, unknown> {
     ...(api.doc ? { description: api.doc } : {}),
     'x-bento-method': api.method,
     ...(api.streaming ? { 'x-bento-streaming': true } : {}),
+    // Callers may send several rows per call; the server merges calls (see docs/batching.md).
+    ...(api.batching ? { 'x-bento-batchable': api.batching } : {}),
     requestBody,
     responses: { '200': successResponse(api), ...errorResponses() },
   };
