@@ -12,7 +12,10 @@ function isOrigin(value: string): boolean {
 
 const Origin = z
   .string()
-  .refine(isOrigin, 'an origin as browsers send it, like "https://app.example.com" or "http://localhost:5173": scheme, lower-case host and port, no path, no trailing slash, no default port');
+  .refine(isOrigin, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not an origin as browsers send it: expected scheme, lower-case host and port, no path, no trailing slash, no default port, like "https://app.example.com" or "http://localhost:5173"`,
+  });
 
 /** An HTTP header name (a token). */
 const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name like "x-sdxl-seed"');
