@@ -67,7 +67,8 @@ describe('a service with API keys from BENTO_API_KEYS_FILE', () => {
 
   it('answers a wrong key exactly like a missing one, in either header', async () => {
     const missing = await postJson(`${running.url}/echo`, { text: 'hi' });
-    for (const headers of [{ authorization: `Bearer ${WRONG_KEY}` }, { 'x-api-key': WRONG_KEY }, { authorization: `Bearer ${KEY.slice(0, -1)}` }, { authorization: `Basic ${KEY}` }]) {
+    const wrong: Array<Record<string, string>> = [{ authorization: `Bearer ${WRONG_KEY}` }, { 'x-api-key': WRONG_KEY }, { authorization: `Bearer ${KEY.slice(0, -1)}` }, { authorization: `Basic ${KEY}` }];
+    for (const headers of wrong) {
       const answer = await postJson(`${running.url}/echo`, { text: 'hi' }, headers);
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="Guarded"');
@@ -76,7 +77,8 @@ describe('a service with API keys from BENTO_API_KEYS_FILE', () => {
   });
 
   it('runs the call for every key of the file, in either header', async () => {
-    for (const headers of [{ authorization: `Bearer ${KEY}` }, { 'x-api-key': KEY }, { authorization: `bearer ${OTHER_KEY}` }, { 'x-api-key': OTHER_KEY }]) {
+    const right: Array<Record<string, string>> = [{ authorization: `Bearer ${KEY}` }, { 'x-api-key': KEY }, { authorization: `bearer ${OTHER_KEY}` }, { 'x-api-key': OTHER_KEY }];
+    for (const headers of right) {
       const answer = await postJson(`${running.url}/echo`, { text: 'hi' }, headers);
       expect(answer.status).toBe(200);
       expect(answer.json).toEqual({ text: 'hi' });
