@@ -16,6 +16,7 @@ export type { ServiceMethods } from './sdk/service-methods';
 export type { ApiOptions, ApiDefinition, ServiceDefinition, ServiceClass } from './sdk/definition';
 export { isServiceClass, getServiceDefinition } from './sdk/definition';
 export type { ServiceOptions, ResolvedServiceOptions } from './config/service-options';
+export type { CorsOptions } from './config/cors-options';
 export type { ApiContext, ApiResponseMetadata } from './sdk/api-context';
 export type { ServiceLifecycle } from './sdk/lifecycle';
 

@@ -169,6 +169,9 @@ export class ServiceServer {
   private buildApp(apiRoutes: Map<string, RequestHandler>, options: ServerOptions, apiKeys?: ApiKeys, cors?: CorsPolicy): Express {
     const app = express();
     app.disable('x-powered-by');
+    // Express's fallback error page prints the stack unless its env is production. The last handler
+    // below answers every error, so it is never reached; this keeps a stack out of it if it were.
+    app.set('env', 'production');
     app.set('etag', false);
     const { name, options: serviceOptions } = this.definition;
     // Made here, so that a missing folder stops the service before it listens.
