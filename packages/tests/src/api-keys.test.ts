@@ -3,6 +3,7 @@
 // key sent with a request never lands in the logs.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { api, createClient, createLogger, depends, RemoteError, serve, service, type ApiContext, type RunningService } from '@bento/core';
@@ -86,6 +87,25 @@ describe('a service with API keys from BENTO_API_KEYS_FILE', () => {
     // A trailing slash reaches the same route through express: the same guard.
     expect((await postJson(`${running.url}/echo/`, { text: 'hi' })).status).toBe(401);
     expect((await postJson(`${running.url}/echo/`, { text: 'hi' }, { 'x-api-key': KEY })).status).toBe(200);
+  });
+
+  it('answers a large upload without a key at once, without reading it, and closes its connection', async () => {
+    const { hostname, port } = new URL(running.url);
+    // 32 MiB announced, 1 KiB sent: the 401 must come without the rest.
+    const answer = await new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+      const req = request({ hostname, port, path: '/echo', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(32 * 1024 * 1024) } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode!, connection: res.headers.connection });
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(1024, 0x20));
+    });
+    expect(answer).toEqual({ status: 401, connection: 'close' });
+    // A small body is read and dropped instead: the connection stays for the caller's next try.
+    const small = await fetch(`${running.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' });
+    await small.arrayBuffer();
+    expect([small.status, small.headers.get('connection')]).toEqual([401, 'keep-alive']);
   });
 
   it('keeps the probes, /metrics and the API docs open, the docs naming only the schemes', async () => {
