@@ -98,11 +98,12 @@ export class ServiceServer {
     this.metrics = new ServiceMetrics(name);
     this.gate = new ConcurrencyGate(serviceOptions.traffic.max_concurrency);
     this.drainSeconds = options.drainSeconds ?? 30;
-    this.instance = new serviceClass();
-    this.lifecycle = (options.lifecycle ?? instanceLifecycle)(this.instance);
+    // Before the instance is made: a missing key file stops the service before anything else.
     const apiKeys = options.apiKeys ? new ApiKeys(options.apiKeys) : apiKeysFromEnv();
     if (apiKeys) this.logger.info({ api_keys: apiKeys.size }, `${name}: its API routes need an API key`);
     const cors = serviceOptions.cors && new CorsPolicy(serviceOptions.cors);
+    this.instance = new serviceClass();
+    this.lifecycle = (options.lifecycle ?? instanceLifecycle)(this.instance);
 
     const apiRoutes = new Map<string, RequestHandler>();
     const internalRoutes = new Map<string, RequestHandler>();
@@ -129,7 +130,8 @@ export class ServiceServer {
       throw new ConfigError(`Service ${name}: internal calls need a token (${INTERNAL_TOKEN_ENV} or the internalToken option)`);
     }
     const accessLog = new AccessLog(this.logger, name);
-    // A refused internal call is answered, counted and logged like an unknown path.
+    // A refused call is answered, counted and logged: an internal one like an unknown path, a public
+    // one without its API key under its route.
     const refuse = (req: IncomingMessage, res: ServerResponse, error: BentoError, endpoint = 'unmatched') => {
       req.resume();
       const started = performance.now();
