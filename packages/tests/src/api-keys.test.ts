@@ -159,6 +159,20 @@ describe('a service with API keys from BENTO_API_KEYS_FILE', () => {
   });
 });
 
+describe('a service given a key file it cannot read', () => {
+  it('does not start, and says which file', async () => {
+    const missing = path.join(tmpdir(), `bento-no-such-keys-${process.pid}`);
+    process.env.BENTO_API_KEYS_FILE = missing;
+    try {
+      await expect(serve(Guarded, { port: 0, host: '127.0.0.1', logger: createLogger('test', { level: 'silent' }) })).rejects.toThrow(
+        `Cannot read the API key file ${missing} (BENTO_API_KEYS_FILE): ENOENT`,
+      );
+    } finally {
+      delete process.env.BENTO_API_KEYS_FILE;
+    }
+  });
+});
+
 @service({ name: 'KeyedDependency' })
 class KeyedDependency {
   @api({ input: z.object({ n: z.number() }) })
