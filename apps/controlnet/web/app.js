@@ -13,6 +13,7 @@ const ui = {
   prompt: $('prompt'),
   steps: $('steps'),
   seed: $('seed'),
+  apiKey: $('api-key'),
   start: $('start'),
   cancel: $('cancel'),
   progress: $('progress'),
@@ -121,7 +122,11 @@ async function generate() {
   setState('running', 'Sending the image…');
   const started = performance.now();
   try {
-    const response = await fetch('generate_stream', { method: 'POST', body, signal: controller.signal, headers: { accept: 'text/event-stream' } });
+    const headers = { accept: 'text/event-stream' };
+    // Sent only when typed: a service without API keys takes calls without one. Kept in this page's memory only.
+    const key = ui.apiKey.value.trim();
+    if (key) headers['x-api-key'] = key;
+    const response = await fetch('generate_stream', { method: 'POST', body, signal: controller.signal, headers });
     if (!response.ok) throw await fromResponse(response);
     let finished = false;
     for await (const event of readEvents(response.body)) {
@@ -144,6 +149,8 @@ async function generate() {
     } else {
       showError(error);
       setState('failed', 'Failed.');
+      // The service wants a key (none, or a wrong one): the field to type it in.
+      if (error instanceof ApiError && error.status === 401) ui.apiKey.focus();
     }
   } finally {
     if (running === controller) running = undefined;

@@ -170,10 +170,16 @@ export class RemoteError extends BentoError {
   }
 }
 
-/** 401: an internal (service-to-service) call without the graph's token. */
+/**
+ * 401: a call without a valid credential — an internal (service-to-service) call without the
+ * graph's token, or a public call without one of the service's API keys. `challenge` is the
+ * `WWW-Authenticate` header the answer carries.
+ */
 export class UnauthorizedError extends BentoError {
-  constructor(message: string) {
+  readonly challenge?: string;
+  constructor(message: string, challenge?: string) {
     super(message, { status: 401, code: 'unauthorized' });
+    this.challenge = challenge;
   }
 }
 

@@ -17,6 +17,7 @@ export type { ApiOptions, ApiDefinition, ServiceDefinition, ServiceClass } from 
 export type { BatchingOptions } from './sdk/batching-options';
 export { isServiceClass, getServiceDefinition } from './sdk/definition';
 export type { ServiceOptions, ResolvedServiceOptions } from './config/service-options';
+export type { CorsOptions } from './config/cors-options';
 export type { ApiContext, ApiResponseMetadata } from './sdk/api-context';
 export type { ServiceLifecycle } from './sdk/lifecycle';
 

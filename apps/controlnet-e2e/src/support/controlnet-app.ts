@@ -19,10 +19,11 @@ export interface ServedControlNet {
   close(): Promise<void>;
 }
 
-export async function serveControlNet(): Promise<ServedControlNet> {
+/** `env`: more environment for every process of the graph (e.g. BENTO_API_KEYS). */
+export async function serveControlNet(env: NodeJS.ProcessEnv = {}): Promise<ServedControlNet> {
   const modelDir = mkdtempSync(path.join(tmpdir(), 'controlnet-page-'));
   generateDemoModel(modelDir);
-  const served = bentoServe([], { cwd: path.join(ROOT, 'apps', 'controlnet'), env: { SDXL_MODEL_DIR: modelDir } });
+  const served = bentoServe([], { cwd: path.join(ROOT, 'apps', 'controlnet'), env: { ...env, SDXL_MODEL_DIR: modelDir } });
   const close = async () => {
     await served.stop();
     rmSync(modelDir, { recursive: true, force: true });

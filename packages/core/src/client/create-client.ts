@@ -38,6 +38,11 @@ export interface ClientOptions {
   waitForReady?: boolean | number;
   /** Headers sent with every call (auth, tracing). */
   headers?: Record<string, string>;
+  /**
+   * One of the service's API keys (see docs/security.md), sent with every call as
+   * `Authorization: Bearer <key>`. The service's /readyz and /docs.json need none.
+   */
+  apiKey?: string;
   /** Per-call timeout in milliseconds; default none (the server's traffic.timeout applies). */
   timeoutMs?: number;
 }
@@ -82,6 +87,7 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
   const readyTimeoutMs = options.waitForReady === true ? DEFAULT_READY_TIMEOUT_MS : options.waitForReady || undefined;
   const readiness = new ReadinessGate(baseUrl, readyTimeoutMs);
   const routes = new RouteTable(baseUrl);
+  const authorization: Record<string, string> = options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` };
 
   /** Sends one call and resolves with its successful response; rejects with the call's error. */
   const send = async (method: string, input: unknown, callOptions: ClientCallOptions, accept: string, signal: AbortSignal | undefined, unlessStreaming = false): Promise<{ response: Response; target: string } | undefined> => {
@@ -91,7 +97,7 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
     if (unlessStreaming && route.streaming) return undefined;
     const target = baseUrl + route.path;
     const { body, contentType } = encodeRequest(input);
-    const headers: Record<string, string> = { accept, ...options.headers, ...callOptions.headers };
+    const headers: Record<string, string> = { accept, ...authorization, ...options.headers, ...callOptions.headers };
     if (contentType) headers['content-type'] = contentType;
     let response: Response;
     try {

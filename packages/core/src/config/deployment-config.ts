@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CorsSchema } from './cors-options';
 import { EnvVarSchema, ResourcesSchema, TrafficSchema } from './service-options';
 
 /**
@@ -58,13 +59,18 @@ const ConfigOverridesSchema = strictObject({
   traffic: TrafficOverridesSchema.optional(),
   resources: ResourcesSchema.optional(),
   workers: WorkersOverrideSchema.optional(),
+  /** Replaces the service's whole `cors` option: the origins of a deployment's own web pages. */
+  cors: CorsSchema.optional(),
 });
 
 /**
  * The part of the overrides a service's process applies itself (its traffic limits and workers),
  * by service name: what `BENTO_CONFIG_OVERRIDES` carries into every process of a deployed graph.
  */
-export const RuntimeOverridesSchema = z.record(z.string(), strictObject({ traffic: TrafficOverridesSchema.optional(), workers: WorkersOverrideSchema.optional() }));
+export const RuntimeOverridesSchema = z.record(
+  z.string(),
+  strictObject({ traffic: TrafficOverridesSchema.optional(), workers: WorkersOverrideSchema.optional(), cors: CorsSchema.optional() }),
+);
 
 /** `BENTO_CONFIG_OVERRIDES`'s content: service name → traffic and workers overrides. */
 export type RuntimeOverrides = z.output<typeof RuntimeOverridesSchema>;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { CorsSchema } from './cors-options';
 
 /** A CPU amount as Kubernetes writes it: `"1"`, `"500m"`, or a number of cores. */
 const Cpu = z.union([
@@ -73,6 +74,8 @@ export const ServiceOptionsSchema = z.strictObject({
     .string()
     .refine((dir) => path.isAbsolute(dir), "an absolute folder path, like path.join(__dirname, '..', 'web')")
     .optional(),
+  /** Cross-origin access for pages of other origins (see docs/security.md); off when absent. */
+  cors: CorsSchema.optional(),
 });
 
 /** What a user writes in `@service(...)`. */

@@ -111,8 +111,10 @@ function imageOf(service: ServiceManifest, name: string, options: RenderOptions)
 function runtimeOverridesOf(config: DeploymentConfig): string | undefined {
   const overrides: RuntimeOverrides = {};
   for (const [name, own] of Object.entries(config.services)) {
-    const { traffic, workers } = own.config ?? own.config_overrides ?? {};
-    if (traffic || workers !== undefined) overrides[name] = { ...(traffic ? { traffic } : {}), ...(workers !== undefined ? { workers } : {}) };
+    const { traffic, workers, cors } = own.config ?? own.config_overrides ?? {};
+    if (traffic || workers !== undefined || cors) {
+      overrides[name] = { ...(traffic ? { traffic } : {}), ...(workers !== undefined ? { workers } : {}), ...(cors ? { cors } : {}) };
+    }
   }
   return Object.keys(overrides).length ? JSON.stringify(overrides) : undefined;
 }

@@ -29,6 +29,16 @@ describe('applyConfigOverrides', () => {
     expect(getServiceDefinition(Caller).options.traffic.timeout).toBe(60);
   });
 
+  it("replaces a service's cors option with the deployment's, checked like the service's own", () => {
+    const graph = buildServiceGraph(Caller);
+    applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: JSON.stringify({ Caller: { cors: { allow_origins: ['https://app.example.com'] } } }) });
+    expect(getServiceDefinition(Caller).options.cors).toEqual({ allow_origins: ['https://app.example.com'], allow_credentials: false, max_age: 600 });
+    expect(getServiceDefinition(Callee).options.cors).toBeUndefined();
+    expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: JSON.stringify({ Caller: { cors: { allow_origins: '*', allow_credentials: true } } }) })).toThrow(
+      'BENTO_CONFIG_OVERRIDES is invalid: Caller.cors.allow_credentials: allow_origins "*" cannot go with allow_credentials: true',
+    );
+  });
+
   it('names the variable and the problem', () => {
     const graph = buildServiceGraph(Caller);
     expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: '{' })).toThrow('BENTO_CONFIG_OVERRIDES is not valid JSON');

@@ -5,7 +5,7 @@ import { getServiceDefinition } from '../sdk/definition';
 import type { ServiceGraph } from '../sdk/service-graph';
 
 /**
- * JSON `{ "<Service>": { "traffic": {…}, "workers": n } }`: a deployment's overrides of the
+ * JSON `{ "<Service>": { "traffic": {…}, "workers": n, "cors": {…} } }`: a deployment's overrides of the
  * services' own options (config-file.yaml's `config_overrides`), set by `bento deploy` on every
  * process of the graph — a caller needs its callee's `traffic.timeout` too, to know how long to wait.
  */
@@ -33,5 +33,6 @@ export function applyConfigOverrides(graph: ServiceGraph, env: NodeJS.ProcessEnv
     // Replaced rather than edited in place: the resolved traffic object may be shared with a default.
     if (overrides.traffic) definition.options.traffic = { ...definition.options.traffic, ...overrides.traffic };
     if (overrides.workers !== undefined) definition.options.workers = overrides.workers;
+    if (overrides.cors) definition.options.cors = overrides.cors;
   }
 }

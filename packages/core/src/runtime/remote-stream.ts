@@ -7,6 +7,7 @@ import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_HEADER } from '../wire/internal-r
 import { endpointOf } from './http1-pool';
 import { propagationHeaders } from './propagation';
 import { DEFAULT_CONNECT_TIMEOUT_S, limitConnect, probeConnect } from './reachability';
+import { unreachable } from './unreachable';
 
 /** Largest single value a stream may carry (the same bound as a whole internal result). */
 const MAX_RECORD_BYTES = 1024 * 1024 * 1024;
@@ -110,8 +111,7 @@ export async function* remoteStream(target: StreamTarget, method: string, input:
     if (signal?.aborted) throw signal.reason;
     if (timedOut) throw new TimeoutError(`Service ${name} did not finish streaming ${method} within ${target.timeoutMs / 1000}s`, { service: name });
     if (error instanceof RemoteError || error instanceof ServiceUnavailableError) throw error;
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ServiceUnavailableError(`Service ${name} is unavailable at ${address} (${reason})`, { service: name }, error);
+    throw unreachable(name, address, error);
   } finally {
     clearTimeout(timer);
     clearInterval(watchdog);

@@ -6,6 +6,7 @@ import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE } from '../wire';
 import type { Http1Pool, Http1Response } from './http1-pool';
 import { propagationHeaders } from './propagation';
+import { unreachable } from './unreachable';
 import { remoteStream, streamAgent, type StreamTarget } from './remote-stream';
 
 /** Time the caller waits beyond the callee's own traffic.timeout, so the callee's 504 arrives first. */
@@ -36,8 +37,7 @@ export function remoteTarget(spec: DependencySpec, address: string, pool: Http1P
         if ((cause as { timedOut?: boolean }).timedOut) {
           throw new TimeoutError(`Service ${spec.name} did not answer ${method} within ${timeoutMs / 1000}s`, { service: spec.name });
         }
-        const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
-        throw new ServiceUnavailableError(`Service ${spec.name} is unavailable at ${address} (${reason})`, { service: spec.name }, cause);
+        throw unreachable(spec.name, address, cause);
       }
       if (response.status !== 200) {
         throw remoteErrorFrom({

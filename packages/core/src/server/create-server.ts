@@ -26,6 +26,10 @@ import { AccessLog } from './access-log';
 import { ServiceState } from './service-state';
 import { requestIdOf } from './request-id';
 import { StaticUi } from './static-ui';
+import { ApiKeys, apiKeysFromEnv } from './api-keys';
+import { requireApiKey } from './require-api-key';
+import { CorsPolicy } from './cors';
+import { withApiKeySecurity } from './openapi-security';
 
 export { DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_JSON_BODY_SIZE } from './body-limits';
 
@@ -38,6 +42,11 @@ export interface ServerOptions {
   logger?: Logger;
   /** Seconds to wait for in-flight requests on close before cutting connections. */
   drainSeconds?: number;
+  /**
+   * Keys a caller must present (`Authorization: Bearer <key>` or `X-API-Key`) on the public API
+   * routes. Default: env BENTO_API_KEYS and the file BENTO_API_KEYS_FILE; neither set: no key needed.
+   */
+  apiKeys?: readonly string[];
   /** Token other services of the graph must send on internal calls; default env BENTO_INTERNAL_TOKEN. */
   internalToken?: string;
   /**
@@ -90,6 +99,10 @@ export class ServiceServer {
     this.metrics = new ServiceMetrics(name);
     this.gate = new ConcurrencyGate(serviceOptions.traffic.max_concurrency);
     this.drainSeconds = options.drainSeconds ?? 30;
+    // Before the instance is made: a missing key file stops the service before anything else.
+    const apiKeys = options.apiKeys ? new ApiKeys(options.apiKeys) : apiKeysFromEnv();
+    if (apiKeys) this.logger.info({ api_keys: apiKeys.size }, `${name}: its API routes need an API key`);
+    const cors = serviceOptions.cors && new CorsPolicy(serviceOptions.cors);
     this.instance = new serviceClass();
     this.lifecycle = (options.lifecycle ?? instanceLifecycle)(this.instance);
 
@@ -118,19 +131,27 @@ export class ServiceServer {
       throw new ConfigError(`Service ${name}: internal calls need a token (${INTERNAL_TOKEN_ENV} or the internalToken option)`);
     }
     const accessLog = new AccessLog(this.logger, name);
-    // A refused internal call is answered, counted and logged like an unknown path.
-    const refuse = (req: IncomingMessage, res: ServerResponse, error: BentoError) => {
+    // A refused call is answered, counted and logged: an internal one like an unknown path, a public
+    // one without its API key under its route.
+    const refuse = (req: IncomingMessage, res: ServerResponse, error: BentoError, endpoint = 'unmatched') => {
       req.resume();
       const started = performance.now();
       const requestId = requestIdOf(req);
-      this.metrics.begin('unmatched');
+      this.metrics.begin(endpoint);
       sendError(res, error, requestId);
       const ms = performance.now() - started;
-      this.metrics.finish('unmatched', error.status, ms / 1000);
+      this.metrics.finish(endpoint, error.status, ms / 1000);
       accessLog.write(requestId, req.method, req.url, error.status, ms);
     };
     const internal = internalCalls ? internalDispatcher(token!, internalRoutes, refuse) : undefined;
-    this.app = this.buildApp(apiRoutes, options);
+    // Keys and CORS wrap the public handlers once, here: with both off the routes keep their bare
+    // handlers. Internal routes keep their own token and need no key.
+    for (const [route, handler] of apiRoutes) {
+      let guarded = apiKeys ? requireApiKey(handler, apiKeys, name, (req, res, error) => refuse(req, res, error, route)) : handler;
+      if (cors) guarded = cors.wrap(guarded);
+      apiRoutes.set(route, guarded);
+    }
+    this.app = this.buildApp(apiRoutes, options, apiKeys, cors);
     const app = this.app;
     this.http = createServer((req: IncomingMessage, res: ServerResponse) => {
       const url = req.url ?? '/';
@@ -150,18 +171,24 @@ export class ServiceServer {
     sendTimeoutMs();
   }
 
-  private buildApp(apiRoutes: Map<string, RequestHandler>, options: ServerOptions): Express {
+  private buildApp(apiRoutes: Map<string, RequestHandler>, options: ServerOptions, apiKeys?: ApiKeys, cors?: CorsPolicy): Express {
     const app = express();
     app.disable('x-powered-by');
+    // Express's fallback error page prints the stack unless its env is production. The last handler
+    // below answers every error, so it is never reached; this keeps a stack out of it if it were.
+    app.set('env', 'production');
     app.set('etag', false);
     const { name, options: serviceOptions } = this.definition;
     // Made here, so that a missing folder stops the service before it listens.
     const ui = serviceOptions.ui === undefined ? undefined : new StaticUi(serviceOptions.ui, name);
     const known = new Set<string>([...Object.keys(BUILT_IN_ROUTES), ...apiRoutes.keys()]);
     app.use(observeRequest(this.metrics, new AccessLog(this.logger, name), known, new Set(apiRoutes.keys()), ui));
+    // Preflights are answered before any route, and need no key.
+    if (cors) app.use(cors.middleware);
     const alive = (_req: Request, res: Response) => void res.type('text/plain').send('ok');
     const checkDependencies = options.checkDependencies ?? (async () => undefined);
-    const openapi = JSON.stringify(buildOpenApiDocument(this.definition, packageVersion()));
+    const document = buildOpenApiDocument(this.definition, packageVersion());
+    const openapi = JSON.stringify(apiKeys ? withApiKeySecurity(document) : document);
     // Every built-in route but /docs, whose page and assets come from their own router below.
     const builtIn: Record<Exclude<BuiltInRoute, '/docs'>, (req: Request, res: Response) => unknown> = {
       '/livez': alive,

@@ -27,6 +27,7 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
     destination,
   );
@@ -40,6 +41,16 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
 }
 
 const FLUSH_INTERVAL_MS = 1000;
+
+/** Headers that carry credentials (API keys, the graph's internal token, cookies), as pino paths below `headers`. */
+const SECRET_HEADERS = ['.authorization', '["x-api-key"]', '["x-bento-internal-token"]', '.cookie'];
+
+/**
+ * Where credentials would sit in a logged object (a request's or an error's headers, at the top or
+ * one level down): replaced by "[redacted]", so a key sent with a request never reaches the logs,
+ * whoever logs the headers (a service's own `log.info({ headers: ctx.headers })` included).
+ */
+const REDACTED_PATHS = SECRET_HEADERS.flatMap((header) => [`headers${header}`, `*.headers${header}`]);
 
 /**
  * Writes out what the logger has buffered, synchronously: for the last lines before the process

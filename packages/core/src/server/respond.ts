@@ -34,6 +34,8 @@ export function sendError(res: ServerResponse, error: BentoError, requestId?: st
   else if (error.status === 429) extra['retry-after'] = '1';
   if (error.status === 405) extra['allow'] = String((error as { allow?: string }).allow ?? 'POST');
   if (error.status === 413) extra['connection'] = 'close';
+  const challenge = (error as { challenge?: string }).challenge;
+  if (challenge !== undefined) extra['www-authenticate'] = challenge;
   const origin = (error as { service?: unknown }).service;
   if (typeof origin === 'string') extra[ERROR_SERVICE_HEADER] = origin;
   send(res, error.status, 'application/json; charset=utf-8', JSON.stringify(error.toBody()), requestId, extra);

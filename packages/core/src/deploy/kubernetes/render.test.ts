@@ -145,6 +145,14 @@ describe('renderDeployment', () => {
     expect(find(exposed, 'Ingress', 'demo').spec.rules[0]).toMatchObject({ host: 'demo.example.com', http: { paths: [{ backend: { service: { name: 'demo-entry-svc' } } }] } });
   });
 
+  it("carries a deployment's cors for a service to every process in BENTO_CONFIG_OVERRIDES", () => {
+    const cors = { allow_origins: ['https://demo.example.com'], expose_headers: ['x-sdxl-seed'] };
+    const withCors = renderDeployment({ manifest, config: { ...config, services: { ...config.services, Entry_Svc: { config_overrides: { cors } } } }, options });
+    const [entryContainer] = find(withCors, 'Deployment', 'demo-entry-svc').spec.template.spec.containers;
+    const overrides = JSON.parse(entryContainer.env.find((e: { name: string }) => e.name === 'BENTO_CONFIG_OVERRIDES').value);
+    expect(overrides.Entry_Svc).toEqual({ cors: { ...cors, allow_credentials: false, max_age: 600 } });
+  });
+
   it('uses an existing token Secret, or a random token per render', () => {
     const existing = renderDeployment({ manifest, config, options: { ...options, internalTokenSecret: 'my-token' } });
     expect(existing.some((o) => o.kind === 'Secret')).toBe(false);
