@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { callContext } from '../sdk/call-context';
 
 export type { Logger };
 
@@ -27,6 +28,7 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       base: { service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: callFields,
     },
     destination,
   );
@@ -40,6 +42,18 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
 }
 
 const FLUSH_INTERVAL_MS = 1000;
+
+/**
+ * The request a line is logged during, if any (see call-context.ts): its request id, trace id and
+ * span id, so a service's own lines join the access lines and the trace. A field the line sets
+ * itself wins.
+ */
+function callFields(): object {
+  const current = callContext.getStore();
+  // A new object each time: pino assigns the line's own fields onto it.
+  if (!current) return {};
+  return { request_id: current.requestId, trace_id: current.trace.traceId, span_id: current.trace.spanId };
+}
 
 /**
  * Writes out what the logger has buffered, synchronously: for the last lines before the process
