@@ -1,8 +1,11 @@
 import type { Logger } from '../server/logger';
 import { registeredTracer } from '../sdk/otel-tracer';
 
-/** The OpenTelemetry SDK packages the built-in exporter loads; optional, so installed by the user. */
-export const OTLP_TRACING_PACKAGES = ['@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resources'] as const;
+/**
+ * The OpenTelemetry SDK packages the built-in exporter loads, optional (installed by the user), at
+ * the release line it is tested with: the SDK 2.x line, which still runs on Node 20.
+ */
+export const OTLP_TRACING_PACKAGES = ['@opentelemetry/sdk-trace-node@^2', '@opentelemetry/exporter-trace-otlp-http@^0.223', '@opentelemetry/resources@^2'] as const;
 
 /** The built-in exporter, once started in this process: `flush` sends the spans it still holds. */
 export interface TraceExport {
@@ -82,7 +85,7 @@ function loadSdk(logger: Logger): OtelSdk | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
     logger.error(
-      { err: error },
+      { missing: (error as Error).message.split('\n')[0] },
       `OTEL_TRACES_EXPORTER=otlp asks for trace export, but the OpenTelemetry SDK is not installed: npm install ${OTLP_TRACING_PACKAGES.join(' ')} (traces are not exported)`,
     );
     return undefined;
