@@ -110,13 +110,15 @@ describe('the built-in OTLP exporter of bento serve (Front → Back, each in its
     for (const request of receiver.requests) expect(request).toBe('POST /v1/traces application/json');
 
     const spans = receiver.spans.filter((span) => span.traceId === TRACE_ID);
-    expect(spans.map((span) => `${span.service}: ${span.name}`).sort()).toEqual(['Back: POST /_bento/call/double', 'Front: Back.double', 'Front: POST /double']);
+    expect(spans.map((span) => `${span.service}: ${span.name}`).sort()).toEqual(['Back: POST /_bento/call/double', 'Back: doubling', 'Front: Back.double', 'Front: POST /double']);
     const frontServer = spans.find((span) => span.name === 'POST /double')!;
     const client = spans.find((span) => span.name === 'Back.double')!;
     const backServer = spans.find((span) => span.name === 'POST /_bento/call/double')!;
     expect(frontServer).toMatchObject({ kind: SPAN_KIND_SERVER, parentSpanId: CALLER_SPAN });
     expect(client).toMatchObject({ kind: SPAN_KIND_CLIENT, parentSpanId: frontServer.spanId });
     expect(backServer).toMatchObject({ kind: SPAN_KIND_SERVER, parentSpanId: client.spanId });
+    // The method's own span, through the context manager the built-in SDK installs.
+    expect(spans.find((span) => span.name === 'doubling')).toMatchObject({ parentSpanId: backServer.spanId });
     expect(attribute(backServer, 'bento.request_id')).toEqual({ stringValue: 'otlp-e2e' });
     expect(attribute(frontServer, 'http.response.status_code')).toEqual({ intValue: 200 });
   });

@@ -53,8 +53,8 @@ describe('OpenTelemetry spans of API calls and depends() calls', () => {
   it("makes a SERVER span per call and a CLIENT span per depends() call, parented through the caller's traceparent", async () => {
     const answer = await postJson(`${front.url}/double`, { n: 21 }, { traceparent: traceparent(), 'x-request-id': 'otel-ok' });
     expect(answer.json).toEqual({ doubled: 42 });
-    const spans = await spansOf(TRACE_ID, 3);
-    expect(spans).toHaveLength(3);
+    const spans = await spansOf(TRACE_ID, 4);
+    expect(spans).toHaveLength(4);
 
     const frontServer = named(spans, 'POST /double');
     const client = named(spans, 'Back.double');
@@ -77,6 +77,8 @@ describe('OpenTelemetry spans of API calls and depends() calls', () => {
     expect(backServer.kind).toBe(SpanKind.SERVER);
     expect(backServer.parentSpanContext).toMatchObject({ spanId: client.spanContext().spanId, isRemote: true });
     expect(backServer.attributes).toMatchObject({ 'bento.service': 'Back', 'bento.api': 'double', 'bento.request_id': 'otel-ok', 'http.response.status_code': 200 });
+    // A span the method's own code starts is a child of its call's span.
+    expect(named(spans, 'doubling').parentSpanContext?.spanId).toBe(backServer.spanContext().spanId);
     for (const span of spans) expect(span.status.code).toBe(SpanStatusCode.UNSET);
 
     // Access lines and the service's own lines name the same trace and spans.
@@ -121,7 +123,7 @@ describe('OpenTelemetry spans of API calls and depends() calls', () => {
   it("carries the trace through depends({ url }) to the other deployment's public API", async () => {
     const answer = await postJson(`${front.url}/doublePublic`, { n: 2 }, { traceparent: traceparent(), 'x-request-id': 'otel-public' });
     expect(answer.json).toEqual({ doubled: 4 });
-    const spans = await spansOf(TRACE_ID, 3);
+    const spans = await spansOf(TRACE_ID, 4);
     const client = named(spans, 'Back.double');
     expect(client.parentSpanContext?.spanId).toBe(named(spans, 'POST /doublePublic').spanContext().spanId);
     const backServer = named(spans, 'POST /double');

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { callContext } from '../sdk/call-context';
 import { parentContext, registeredTracer, traceContextOf } from '../sdk/otel-tracer';
 import { childSpan, formatTraceparent, TRACEPARENT_HEADER } from '../wire/trace-context';
@@ -72,7 +72,7 @@ export function outgoingCall(service: string, method: string, internal = true): 
         ...(current && { 'bento.request_id': current.requestId }),
       },
     },
-    parentContext(current?.span ?? current?.trace),
+    parentContext(current?.span ?? current?.trace, context.active()),
   );
   const headers: Record<string, string> = { [TRACEPARENT_HEADER]: formatTraceparent(traceContextOf(span)) };
   if (current) headers['x-request-id'] = current.requestId;

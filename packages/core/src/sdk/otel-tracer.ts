@@ -1,4 +1,4 @@
-import { context, ProxyTracerProvider, ROOT_CONTEXT, trace, TraceFlags, type Context, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { ProxyTracerProvider, ROOT_CONTEXT, trace, TraceFlags, type Context, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { TraceContext } from '../wire/trace-context';
 
 /** The name our spans are created under (their instrumentation scope). */
@@ -38,11 +38,10 @@ export function traceContextOf(span: Span): TraceContext {
 
 /**
  * The OpenTelemetry context a new span is started in: under `parent` (the span of the request
- * being served, or the caller's `traceparent`), else the active context (a span the user's own
- * code started, when their SDK has a context manager), else a new trace.
+ * being served, or the caller's `traceparent`), else `otherwise`.
  */
-export function parentContext(parent: Span | TraceContext | undefined): Context {
-  if (!parent) return context.active();
+export function parentContext(parent: Span | TraceContext | undefined, otherwise: Context): Context {
+  if (!parent) return otherwise;
   if ('spanContext' in parent) return trace.setSpan(ROOT_CONTEXT, parent);
   return trace.setSpanContext(ROOT_CONTEXT, {
     traceId: parent.traceId,

@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { parentContext } from '../sdk/otel-tracer';
 import type { TraceContext } from '../wire/trace-context';
 
@@ -29,7 +29,9 @@ export function startServerSpan(tracer: Tracer, route: ServerSpanRoute, caller: 
         'bento.request_id': requestId,
       },
     },
-    parentContext(caller),
+    // Without a traceparent, a new trace: never the context that happened to be active when the
+    // server started listening (a span around the user's startup code would adopt every request).
+    parentContext(caller, ROOT_CONTEXT),
   );
 }
 
