@@ -4,6 +4,7 @@ import { NotFoundError, StartupError } from '../errors';
 import { getServiceDefinition, type ApiDefinition, type ServiceClass } from '../sdk/definition';
 import type { DependencyTarget } from '../sdk/depends';
 import type { ApiContext } from '../sdk/api-context';
+import { callContext } from '../sdk/call-context';
 import type { CallOptions } from '../sdk/call-options';
 import { runHook, type ServiceLifecycle } from '../sdk/lifecycle';
 import { invalidInputError, SchemaRunner } from '../server/schema-runner';
@@ -94,7 +95,7 @@ export class LocalServices {
       if (!found) throw new NotFoundError(`Service ${definition.name} has no API ${method}`);
       const value = found.input ? await found.input.parse(input ?? {}, invalid(method)) : (input ?? {});
       const instance = await this.start(service);
-      const ctx: ApiContext = { requestId: randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {}, response: { headers: new Headers() } };
+      const ctx: ApiContext = { requestId: callContext.getStore()?.requestId ?? randomUUID(), signal: options?.signal ?? NEVER_ABORTED, headers: {}, response: { headers: new Headers() } };
       // A batchable API batches in development too, with the calls its own server routes (same instance).
       if (found.api.batching) return batchDispatcherFor(instance, found.api, { serviceName: definition.name }).submit(value, ctx);
       return (instance[method] as (input: unknown, ctx: ApiContext) => unknown).call(instance, value, ctx);

@@ -5,7 +5,6 @@ import type { CallOptions } from '../sdk/call-options';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, FRAMES_STREAM_CONTENT_TYPE, StreamRecordReader, writeFrames, type StreamErrorPayload } from '../wire';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { endpointOf } from './http1-pool';
-import { propagationHeaders } from './propagation';
 import { DEFAULT_CONNECT_TIMEOUT_S, limitConnect, probeConnect } from './reachability';
 import { unreachable } from './unreachable';
 
@@ -51,13 +50,13 @@ function responseOf(req: ClientRequest): Promise<IncomingMessage> {
  * rather than the pool of plain calls: a stream has no Content-Length and holds its connection for
  * minutes, where the pool is built for short exchanges. Leaving the loop early, aborting
  * `options.signal` or the call's deadline destroys the request: the callee sees its client go
- * away and closes its generator.
+ * away and closes its generator. `propagation`: the request id and `traceparent` it carries (see propagation.ts).
  */
-export async function* remoteStream(target: StreamTarget, method: string, input: unknown, options: CallOptions | undefined): AsyncGenerator<unknown, unknown, undefined> {
+export async function* remoteStream(target: StreamTarget, method: string, input: unknown, options: CallOptions | undefined, propagation: Record<string, string> = {}): AsyncGenerator<unknown, unknown, undefined> {
   const { name, address } = target;
   const { endpoint } = endpointOf(address);
   const encoded = encodeFrames({ input });
-  const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_STREAM_CONTENT_TYPE, ...propagationHeaders() };
+  const headers: Record<string, string | number> = { 'content-type': FRAMES_CONTENT_TYPE, 'content-length': encoded.byteLength, accept: FRAMES_STREAM_CONTENT_TYPE, ...propagation };
   if (target.token) headers[INTERNAL_TOKEN_HEADER] = target.token;
   const req = request({ ...endpoint, method: 'POST', path: INTERNAL_ROUTE_PREFIX + method, headers, agent: target.agent });
   let timedOut = false;

@@ -5,6 +5,7 @@ import { ServiceServer, type ServerOptions } from '../server/create-server';
 import { createDependencyResolver } from './dependency-resolver';
 import { ConnectionPools } from './connection-pools';
 import { LocalServices } from './local-services';
+import { flushTracing, startTracingFromEnv } from './otlp-tracing';
 import { parseServiceMap, readServiceMap, type ServiceMap } from './service-map';
 import { INTERNAL_TOKEN_ENV } from '../wire/internal-route';
 
@@ -93,6 +94,8 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
       return { start: () => local.startAll(startOrder), stop: () => local.shutdown() };
     },
   });
+  // OTEL_TRACES_EXPORTER=otlp: before the first request, so it is a span too.
+  startTracingFromEnv(server.definition.name, server.logger);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const url = await server.listen(options.socket ? { socket: options.socket } : { port, host: options.host });
   return {
@@ -103,6 +106,8 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
         await server.close();
       } finally {
         pools.close();
+        // The spans of the last requests, before the process exits.
+        await flushTracing(server.logger);
       }
     },
   };

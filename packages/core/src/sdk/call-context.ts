@@ -1,10 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span } from '@opentelemetry/api';
 import type { TraceContext } from '../wire/trace-context';
 
 /** What the request being served carries to the calls it makes: its id and its place in the trace. */
 export interface CallContext {
   requestId: string;
   trace: TraceContext;
+  /** This hop's OpenTelemetry span, when an SDK is registered: the parent of the calls it makes. */
+  span?: Span;
 }
 
 /**

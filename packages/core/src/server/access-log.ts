@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger } from './logger';
+import type { TraceContext } from '../wire/trace-context';
 
 interface Destination {
   write(line: string): unknown;
@@ -20,10 +21,10 @@ export class AccessLog {
     this.prefix = `{"level":"info","service":${JSON.stringify(service)},"time":"`;
   }
 
-  write(requestId: string, method: string | undefined, path: string | undefined, status: number, durationMs: number, traceId?: string): void {
+  write(requestId: string, method: string | undefined, path: string | undefined, status: number, durationMs: number, span?: TraceContext): void {
     if (!this.destination) return;
-    // requestId is a safe token (see request-id.ts), traceId hex and method a token; the path is escaped.
-    const trace = traceId ? `,"trace_id":"${traceId}"` : '';
+    // requestId is a safe token (see request-id.ts), the ids hex and method a token; the path is escaped.
+    const trace = span ? `,"trace_id":"${span.traceId}","span_id":"${span.spanId}"` : '';
     this.destination.write(
       `${this.prefix}${new Date().toISOString()}","request_id":"${requestId}"${trace},"method":"${method}","path":${JSON.stringify(path ?? '')},"status":${status},"duration_ms":${Math.round(durationMs * 1000) / 1000},"msg":"request"}\n`,
     );

@@ -12,6 +12,9 @@ import { readInput } from './read-input';
 import { requestIdOf } from './request-id';
 import { callContext } from '../sdk/call-context';
 import { childSpan, parseTraceparent, TRACEPARENT_HEADER, type TraceContext } from '../wire/trace-context';
+import type { Span } from '@opentelemetry/api';
+import { registeredTracer, traceContextOf } from '../sdk/otel-tracer';
+import { endServerSpan, startServerSpan, withActiveSpan } from './server-span';
 import { sendError, sendResult } from './respond';
 import { SEND_TIMEOUT_ENV, watchFinishedAnswer } from './send-timeout';
 import { iteratorOf, pumpStream, type StreamingCall } from './pump-stream';
@@ -89,6 +92,8 @@ class ApiCall implements ApiContext {
 
   /** This call's span: a child of the caller's `traceparent`, or the first of a new trace. */
   readonly trace: TraceContext;
+  /** The same span as OpenTelemetry's, only while an SDK is registered (see otel-tracer.ts). */
+  private readonly span?: Span;
 
   constructor(
     private readonly route: ApiRoute,
@@ -96,7 +101,14 @@ class ApiCall implements ApiContext {
     private readonly res: ServerResponse,
   ) {
     this.requestId = requestIdOf(req);
-    this.trace = childSpan(parseTraceparent(req.headers[TRACEPARENT_HEADER]));
+    const caller = parseTraceparent(req.headers[TRACEPARENT_HEADER]);
+    const tracer = registeredTracer();
+    if (tracer) {
+      this.span = startServerSpan(tracer, route, caller, this.requestId);
+      this.trace = traceContextOf(this.span);
+    } else {
+      this.trace = childSpan(caller);
+    }
   }
 
   get headers(): IncomingHttpHeaders {
@@ -147,7 +159,14 @@ class ApiCall implements ApiContext {
     this.holdsSlot = true;
     this.timer = setTimeout(onTimeout, route.timeoutMs, this);
     // Everything the method does, generators' steps included, sees this request as its context.
-    callContext.run({ requestId: this.requestId, trace: this.trace }, () => this.run().catch((error: unknown) => this.fail(error)));
+    callContext.run({ requestId: this.requestId, trace: this.trace, span: this.span }, () => {
+      if (this.span) withActiveSpan(this.span, () => this.runCaught());
+      else this.runCaught();
+    });
+  }
+
+  private runCaught(): void {
+    this.run().catch((error: unknown) => this.fail(error));
   }
 
   private async run(): Promise<void> {
@@ -273,7 +292,8 @@ class ApiCall implements ApiContext {
     const { route } = this;
     const ms = performance.now() - this.started;
     route.metrics.finish(route.endpoint, status, ms / 1000);
-    route.accessLog.write(this.requestId, 'POST', this.req.url, status, ms, this.trace.traceId);
+    route.accessLog.write(this.requestId, 'POST', this.req.url, status, ms, this.trace);
+    if (this.span) endServerSpan(this.span, status);
     // Bytes the client has not taken yet: it must take them within the send timeout.
     if (!this.res.writableFinished) watchFinishedAnswer(this.res, () => this.clientStalled());
   }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { callContext } from '../sdk/call-context';
 
 export type { Logger };
 
@@ -28,6 +29,7 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: callFields,
     },
     destination,
   );
@@ -51,6 +53,18 @@ const SECRET_HEADERS = ['.authorization', '["x-api-key"]', '["x-bento-internal-t
  * whoever logs the headers (a service's own `log.info({ headers: ctx.headers })` included).
  */
 const REDACTED_PATHS = SECRET_HEADERS.flatMap((header) => [`headers${header}`, `*.headers${header}`]);
+
+/**
+ * The request a line is logged during, if any (see call-context.ts): its request id, trace id and
+ * span id, so a service's own lines join the access lines and the trace. A field the line sets
+ * itself wins.
+ */
+function callFields(): object {
+  const current = callContext.getStore();
+  // A new object each time: pino assigns the line's own fields onto it.
+  if (!current) return {};
+  return { request_id: current.requestId, trace_id: current.trace.traceId, span_id: current.trace.spanId };
+}
 
 /**
  * Writes out what the logger has buffered, synchronously: for the last lines before the process
