@@ -1,10 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
+import { IN_FLIGHT_GAUGE, QUEUE_LENGTH_GAUGE } from '../config/autoscaling-metrics';
 import type { Admission } from './admission';
-
-/** The gauge of requests holding a slot of `max_concurrency`: what the autoscaler scales on. */
-export const IN_FLIGHT_GAUGE = 'bento_service_requests_in_flight';
-/** The gauge of requests waiting for a slot (`external_queue`). */
-export const QUEUE_LENGTH_GAUGE = 'bento_service_queue_length';
 
 /**
  * Exports the admission's counts, read when /metrics is scraped. In a worker pool each worker

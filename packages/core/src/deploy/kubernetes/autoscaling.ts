@@ -1,4 +1,4 @@
-import { IN_FLIGHT_GAUGE } from '../../server/admission-metrics';
+import { IN_FLIGHT_GAUGE } from '../../config/autoscaling-metrics';
 import type { RenderOptions } from '../render-options';
 import type { ServicePlan } from '../service-plan';
 import { selectorLabels, serviceLabels } from './labels';
@@ -6,7 +6,7 @@ import { metadata, type KubeObject } from './object';
 
 /**
  * The gauge every service exports: requests holding a slot of `max_concurrency`, summed over the
- * workers of a replica (server/admission-metrics.ts).
+ * workers of a replica (config/autoscaling-metrics.ts).
  */
 export const IN_FLIGHT_METRIC = IN_FLIGHT_GAUGE;
 
