@@ -38,14 +38,15 @@ export class LocalAdmission implements Admission {
   }
 
   leave(): void {
-    const next = this.waiting.values().next();
-    if (next.done) {
+    // Checked first: reading the Set's oldest entry makes an iterator, and this runs per request.
+    if (this.waiting.size === 0) {
       this.running--;
       return;
     }
     // The slot changes hands: `running` stays the same.
-    this.waiting.delete(next.value);
-    next.value.slotGranted();
+    const next = this.waiting.values().next().value!;
+    this.waiting.delete(next);
+    next.slotGranted();
   }
 
   drain(): void {
