@@ -178,7 +178,7 @@ describe('max_concurrency across the two workers of `bento serve`: Gated (max_co
     expect(await holds.nextStart()).toBe('first');
     let second: { name: string; call: ReturnType<typeof call> } | undefined;
     for (let attempt = 0; !second; attempt++) {
-      if (attempt === 200) throw new Error('200 connections in a row went to the same worker');
+      if (attempt === 1000) throw new Error('1000 connections in a row went to the same worker');
       const name = `second${attempt}`;
       const candidate = call(url, name);
       expect(await holds.nextStart()).toBe(name);

@@ -164,7 +164,9 @@ class ApiCall implements ApiContext, SlotWaiter {
       this.fail(undefined);
     };
     this.leftWhileWaiting = left;
-    this.res.once('close', left);
+    // A client gone before this point emitted its 'close' already.
+    if (this.res.destroyed) left();
+    else this.res.once('close', left);
   }
 
   /** Whether the call was waiting for a slot; it is not any more. */
