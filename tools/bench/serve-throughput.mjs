@@ -1,6 +1,9 @@
 // Issue 2's benchmark: a trivial JSON API served by `bento serve` against the same answer from a
 // bare node:http server, 10 keep-alive connections, latencies timed per request in µs.
 // Usage: node tools/bench/serve-throughput.mjs [--seconds 5] [--rounds 3] [--connections 10]
+//   [--workers N] [--traffic JSON]: serve Hello with N workers (its pool's primary counts
+//   max_concurrency for all of them) and/or other traffic options, e.g.
+//   --traffic '{"max_concurrency":4,"external_queue":true}' (fewer slots than connections: requests queue).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,8 +13,17 @@ import { runLoad, summarize } from './lib/load-client.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '10' } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    workers: { type: 'string', default: '1' },
+    traffic: { type: 'string' },
+  },
 });
+const workers = Number(values.workers);
+const overrides = { workers, ...(values.traffic ? { traffic: JSON.parse(values.traffic) } : {}) };
+const bento = workers > 1 ? `bento serve (${workers} workers)` : 'bento serve';
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
@@ -19,10 +31,15 @@ const body = JSON.stringify({ name: 'bento' });
 
 const servers = {
   'bare node:http': () => startServer(process.execPath, [path.join(here, 'bare-server.mjs')]),
-  'bento serve': () =>
-    startServer(process.execPath, [path.join(root, 'packages/core/dist/cli/bin.js'), 'serve', path.join(here, 'services/hello.ts') + ':Hello', '--port', '0', '--host', '127.0.0.1'], { cwd: here }),
+  // With workers, --standalone serves the pool in this process tree directly; it is ready once all are.
+  [bento]: () =>
+    startServer(
+      process.execPath,
+      [path.join(root, 'packages/core/dist/cli/bin.js'), 'serve', path.join(here, 'services/hello.ts') + ':Hello', '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--standalone'] : [])],
+      { cwd: here, env: { BENTO_CONFIG_OVERRIDES: JSON.stringify({ Hello: overrides }) }, readyLine: workers > 1 ? 'workers ready' : 'listening' },
+    ),
 };
-const paths = { 'bare node:http': '/hello', 'bento serve': '/hello' };
+const paths = { 'bare node:http': '/hello', [bento]: '/hello' };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));

@@ -82,7 +82,7 @@ export class UnsupportedMediaTypeError extends BentoError {
   }
 }
 
-/** 429: the service is already running `max_concurrency` requests. */
+/** 429: the service is already running `max_concurrency` requests (and its queue, if any, is full). */
 export class TooManyRequestsError extends BentoError {
   readonly retryAfterSeconds: number;
   constructor(message: string, retryAfterSeconds = 1) {

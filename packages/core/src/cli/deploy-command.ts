@@ -116,7 +116,7 @@ export function deployCommand(): Command {
     .addOption(new Option('--service-type <type>', "the entry service's Service type").choices(['ClusterIP', 'NodePort', 'LoadBalancer']))
     .option('--ingress-host <host>', 'also render an Ingress for the entry service on this host')
     .option('--ingress-class <class>', "the Ingress's ingressClassName")
-    .option('--metrics-adapter', 'autoscale on requests in flight (bento_service_request_in_progress via a metrics adapter) instead of CPU')
+    .option('--metrics-adapter', 'autoscale on requests in flight (bento_service_requests_in_flight via a metrics adapter) instead of CPU')
     .option('--internal-token-secret <name>', 'an existing Secret (key token) for BENTO_INTERNAL_TOKEN; none is rendered')
     .option('--instance-type-label <key>', 'node label matched against instance_type (default bento.ai/instance-type)')
     .option('--require-instance-type', 'require nodes with the instance type label (nodeSelector) instead of preferring them')

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import { BentoError, ConfigError } from '../errors';
+import { maxQueueSize } from '../config/service-options';
 import { getServiceDefinition, type ServiceClass } from '../sdk/definition';
 import { buildServiceGraph } from '../sdk/service-graph';
 import { applyConfigOverrides } from '../runtime/config-overrides';
@@ -97,7 +98,8 @@ async function runServe(target: string | undefined, flags: ServeFlags): Promise<
     const { name, options } = getServiceDefinition(chosen);
     const workers = workerCount(options);
     if (workers > 1 && cluster.isPrimary) {
-      await runWorkerPool(workers, name, new RuntimeLog().logger(name), { socket: flags.socket });
+      const admission = { service: name, limit: options.traffic.max_concurrency, queueLimit: maxQueueSize(options.traffic) };
+      await runWorkerPool(workers, name, new RuntimeLog().logger(name), { socket: flags.socket, admission });
       return;
     }
     // The entry's port is the public one: other services' internal calls go to their own listeners.

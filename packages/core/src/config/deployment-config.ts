@@ -43,6 +43,7 @@ const TrafficOverridesSchema = strictObject({
   max_concurrency: TrafficSchema.shape.max_concurrency.unwrap().optional(),
   concurrency: TrafficSchema.shape.concurrency,
   external_queue: TrafficSchema.shape.external_queue,
+  max_queue_size: TrafficSchema.shape.max_queue_size,
 });
 
 const WorkersOverrideSchema = z.union([z.number().int().positive(), z.literal('cpu_count')], {

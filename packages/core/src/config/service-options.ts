@@ -24,29 +24,47 @@ export const ResourcesSchema = z.strictObject({
  */
 export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-/** Requests one worker runs at once when a service does not set `traffic.max_concurrency`. */
+/** Requests a service runs at once when it does not set `traffic.max_concurrency`. */
 export const DEFAULT_MAX_CONCURRENCY = 100;
 
+/** `traffic.max_queue_size` when unset: four times `max_concurrency` (see `maxQueueSize`). */
+export const DEFAULT_QUEUE_FACTOR = 4;
+
 export const TrafficSchema = z.strictObject({
-  /** Seconds a request may run before the server answers 504. */
+  /**
+   * Seconds a request may take before the server answers 504, counted from its arrival: time
+   * spent waiting in the queue (`external_queue`) counts too.
+   */
   timeout: z
     .number()
     .positive()
     .max(MAX_TIMEOUT_SECONDS, `at most ${MAX_TIMEOUT_SECONDS} seconds (about 24.8 days, the longest timer Node runs)`)
     .default(60),
-  /** Requests run at once by one worker; more are refused with 429 and Retry-After. */
+  /**
+   * Requests the service runs at once, across all its workers (one `bento serve` process, one
+   * replica); more get 429 with Retry-After, or wait with `external_queue`.
+   */
   max_concurrency: z.number().int().positive().default(DEFAULT_MAX_CONCURRENCY),
   /**
-   * Target concurrency per replica, a hint for an autoscaler. Not used by the server itself yet:
-   * it is carried into deployments once the Kubernetes renderer lands.
+   * Target of requests in flight per replica for the autoscaler (`bento deploy --metrics-adapter`);
+   * the server itself does not use it. Set it below `max_concurrency`, so that replicas are added
+   * before requests are refused or queued.
    */
   concurrency: z.number().int().positive().optional(),
   /**
-   * Whether requests over `max_concurrency` wait in a queue instead of getting 429. Not effective
-   * yet: today every request over the limit gets 429.
+   * Requests over `max_concurrency` wait in a first-in first-out queue (within their own
+   * `timeout`) instead of getting 429; only when the queue is full do they get 429.
    */
   external_queue: z.boolean().optional(),
+  /** How many requests may wait with `external_queue`; default 4 × `max_concurrency`. */
+  max_queue_size: z.number().int().positive().optional(),
 });
+
+/** How many requests may wait for a slot: 0 without `external_queue`. */
+export function maxQueueSize(traffic: z.output<typeof TrafficSchema>): number {
+  if (!traffic.external_queue) return 0;
+  return traffic.max_queue_size ?? DEFAULT_QUEUE_FACTOR * traffic.max_concurrency;
+}
 
 export const EnvVarSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),

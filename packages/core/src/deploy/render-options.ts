@@ -25,7 +25,7 @@ export interface RenderOptions {
   /** The Ingress's `ingressClassName`; default: the cluster's default class. */
   ingressClass?: string;
   /**
-   * Scale on requests in flight per replica (the Pods metric `bento_service_request_in_progress`,
+   * Scale on requests in flight per replica (the Pods metric `bento_service_requests_in_flight`,
    * served by a metrics adapter such as prometheus-adapter) instead of CPU utilisation.
    */
   metricsAdapter?: boolean;

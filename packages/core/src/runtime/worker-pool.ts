@@ -7,6 +7,7 @@ import { RestartBackoff } from './restart-backoff';
 import { CLUSTER_METRICS_ENV } from '../server/cluster-metrics';
 import { isWorkerReady } from './pool-worker';
 import { WorkerPoolMetrics } from './worker-pool-metrics';
+import { admitForPool, type PoolAdmissionOptions } from './pool-admission-primary';
 
 /** The number of worker processes a service asks for (`workers: N` or `'cpu_count'`). */
 export function workerCount(options: ResolvedServiceOptions): number {
@@ -25,6 +26,8 @@ export interface WorkerPoolOptions {
    * once, before forking (a worker would take a sibling's bound-but-not-listening socket for stale).
    */
   socket?: string;
+  /** Count the service's `max_concurrency` (and its queue) here, for all the workers together. */
+  admission?: PoolAdmissionOptions;
 }
 
 /** A running worker pool. */
@@ -40,6 +43,7 @@ export interface WorkerPool {
  * gives up and exits with the last one's exit code, so whatever started it sees the start fail.
  * On SIGTERM/SIGINT (or when its supervisor goes away) the workers drain and stop; any still
  * alive after the grace period are killed. Scrapes of /metrics on any worker show the whole pool.
+ * With `admission`, the primary counts `max_concurrency` for all the workers together.
  */
 export async function runWorkerPool(
   count: number,
@@ -62,7 +66,8 @@ export async function runWorkerPool(
   const metrics = new WorkerPoolMetrics(() =>
     [...readySince.keys()].filter((worker) => worker.isConnected()),
   );
-  const fork = () => cluster.fork({ [CLUSTER_METRICS_ENV]: '1' });
+  const admission = options.admission && admitForPool(options.admission, count);
+  const fork = () => cluster.fork({ [CLUSTER_METRICS_ENV]: '1', ...admission?.env });
   const alive = () =>
     Object.values(cluster.workers ?? {}).filter(
       (worker): worker is Worker => worker !== undefined && !worker.isDead(),
@@ -92,6 +97,7 @@ export async function runWorkerPool(
     const servedMs = Date.now() - (readySince.get(worker) ?? Date.now());
     readySince.delete(worker);
     metrics.retire(worker);
+    admission?.retire(worker);
     const pid = worker.process.pid;
     if (stopping) {
       // A worker's 'exit' can come before its 'disconnect', and cluster drops it from

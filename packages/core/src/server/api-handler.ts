@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext, ApiResponseMetadata } from '../sdk/api-context';
 import { performance } from 'node:perf_hooks';
-import { BadGatewayError, InternalError, NotReadyError, RemoteError, TimeoutError, TooManyRequestsError, toBentoError, type BentoError } from '../errors';
+import { BadGatewayError, InternalError, NotReadyError, RemoteError, TimeoutError, toBentoError, type BentoError } from '../errors';
 import type { ApiDefinition } from '../sdk/definition';
-import type { ConcurrencyGate } from './concurrency-gate';
+import type { Admission, SlotWaiter } from './admission';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { AccessLog } from './access-log';
@@ -34,7 +34,8 @@ export interface ApiHandlerOptions {
   timeoutSeconds: number;
   /** The server's phase (calls run only when ready) and its count of responses in flight. */
   state: ServiceState;
-  gate: ConcurrencyGate;
+  /** `max_concurrency` and the queue of `external_queue`. */
+  gate: Admission;
   metrics: ServiceMetrics;
   logger: Logger;
 }
@@ -77,7 +78,7 @@ interface ApiRoute extends ApiHandlerOptions {
  * One request to an API. A class rather than closures: the request path allocates one object
  * instead of a dozen functions, which shows at tens of thousands of requests per second.
  */
-class ApiCall implements ApiContext {
+class ApiCall implements ApiContext, SlotWaiter {
   readonly started = performance.now();
   readonly requestId: string;
   private answered = false;
@@ -89,6 +90,8 @@ class ApiCall implements ApiContext {
   private streamOpen = false;
   /** The connection closed before the answer: the request ends as 499 whatever the method does. */
   private clientLeft = false;
+  /** Set while the call waits for a slot: what stops waiting when the client leaves. */
+  private leftWhileWaiting?: () => void;
 
   /** This call's span: a child of the caller's `traceparent`, or the first of a new trace. */
   readonly trace: TraceContext;
@@ -151,13 +154,20 @@ class ApiCall implements ApiContext {
       this.fail(notReady(route));
       return;
     }
-    if (!route.gate.tryEnter()) {
+    const entry = route.gate.enter(this);
+    if (entry === 'refused') {
       this.req.resume();
-      this.fail(new TooManyRequestsError(`Service ${route.serviceName} is at its max_concurrency of ${route.gate.limit}; retry later`));
+      this.fail(route.gate.refusal());
       return;
     }
-    this.holdsSlot = true;
+    // From arrival: time spent waiting for a slot counts against traffic.timeout.
     this.timer = setTimeout(onTimeout, route.timeoutMs, this);
+    if (entry === 'waiting') this.waitForSlot();
+    else this.runOnSlot();
+  }
+
+  private runOnSlot(): void {
+    this.holdsSlot = true;
     // Everything the method does, generators' steps included, sees this request as its context.
     callContext.run({ requestId: this.requestId, trace: this.trace, span: this.span }, () => {
       if (this.span) withActiveSpan(this.span, () => this.runCaught());
@@ -167,6 +177,41 @@ class ApiCall implements ApiContext {
 
   private runCaught(): void {
     this.run().catch((error: unknown) => this.fail(error));
+  }
+
+  /** Off the hot path: only a call over max_concurrency with a queue (or a worker out of leased slots) waits. */
+  private waitForSlot(): void {
+    const left = () => {
+      this.stopWaiting();
+      this.route.gate.abandon(this);
+      this.clientLeft = true;
+      this.fail(undefined);
+    };
+    this.leftWhileWaiting = left;
+    // A client gone before this point emitted its 'close' already.
+    if (this.res.destroyed) left();
+    else this.res.once('close', left);
+  }
+
+  /** Whether the call was waiting for a slot; it is not any more. */
+  private stopWaiting(): boolean {
+    if (!this.leftWhileWaiting) return false;
+    this.res.off('close', this.leftWhileWaiting);
+    this.leftWhileWaiting = undefined;
+    return true;
+  }
+
+  slotGranted(): void {
+    this.stopWaiting();
+    this.runOnSlot();
+  }
+
+  slotRefused(error: BentoError): void {
+    this.stopWaiting();
+    this.req.resume();
+    // Refused while draining: the client reconnects elsewhere.
+    if (this.route.state.phase === 'closing') this.res.shouldKeepAlive = false;
+    this.fail(error);
   }
 
   private async run(): Promise<void> {
@@ -234,6 +279,15 @@ class ApiCall implements ApiContext {
 
   timeout(): void {
     const { route } = this;
+    if (this.stopWaiting()) {
+      route.gate.abandon(this);
+      this.req.resume();
+      this.fail(new TimeoutError(`${route.api.method} waited for a slot (max_concurrency ${route.gate.limit}) for the whole ${route.timeoutMs / 1000}s traffic.timeout of ${route.serviceName}; it did not run`, {
+        timeout_seconds: route.timeoutMs / 1000,
+        queued: true,
+      }));
+      return;
+    }
     const error = new TimeoutError(`${route.api.method} did not finish within the ${route.timeoutMs / 1000}s traffic.timeout of ${route.serviceName}`, {
       timeout_seconds: route.timeoutMs / 1000,
     });

@@ -8,8 +8,10 @@ import { getServiceDefinition, type ServiceClass, type ServiceDefinition } from 
 import { applyServiceEnvs } from './service-envs';
 import { createApiHandler, type RequestHandler } from './api-handler';
 import { bodyLimits } from './body-limits';
-import { ConcurrencyGate } from './concurrency-gate';
 import { sendTimeoutMs } from './send-timeout';
+import type { Admission } from './admission';
+import { exportAdmissionMetrics } from './admission-metrics';
+import { createAdmission } from './create-admission';
 import { docsUiRouter } from './docs-ui';
 import type { ServiceLifecycle } from '../sdk/lifecycle';
 import { instanceLifecycle, type LifecycleRunner } from './lifecycle';
@@ -85,7 +87,7 @@ export class ServiceServer {
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly instance: ServiceLifecycle & Record<string, unknown>;
-  private readonly gate: ConcurrencyGate;
+  private readonly gate: Admission;
   private readonly state = new ServiceState();
   private readonly lifecycle: LifecycleRunner;
   private readonly drainSeconds: number;
@@ -97,7 +99,8 @@ export class ServiceServer {
     const { name, options: serviceOptions } = this.definition;
     this.logger = options.logger ?? createLogger(name);
     this.metrics = new ServiceMetrics(name);
-    this.gate = new ConcurrencyGate(serviceOptions.traffic.max_concurrency);
+    this.gate = createAdmission(name, serviceOptions.traffic);
+    exportAdmissionMetrics(this.metrics.registry, name, this.gate);
     this.drainSeconds = options.drainSeconds ?? 30;
     // Before the instance is made: a missing key file stops the service before anything else.
     const apiKeys = options.apiKeys ? new ApiKeys(options.apiKeys) : apiKeysFromEnv();
@@ -280,6 +283,8 @@ export class ServiceServer {
     this.closing ??= (async () => {
       if (this.state.phase === 'failed') return;
       this.state.phase = 'closing';
+      // Requests still waiting for a slot get 503 now rather than running during the drain.
+      this.gate.drain();
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
       const drained = await this.state.whenIdle(this.drainSeconds * 1000);

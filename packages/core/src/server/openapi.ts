@@ -52,7 +52,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   '400': 'The input does not match the schema, or the body cannot be read',
   '413': 'The body is larger than the server accepts',
   '415': 'The content type is not JSON or multipart/form-data',
-  '429': 'The service is at its max_concurrency; retry after Retry-After seconds',
+  '429': 'The service is at its max_concurrency (and its queue, if it has one, is full); retry after Retry-After seconds',
   '500': 'The service failed; the details carry the request id',
   '502': 'A dependency refused the call for a reason of the deployment (token, size, media type); the detail is in the logs',
   '503': 'The service or one of its dependencies is unavailable',

@@ -1,23 +1,26 @@
+import { IN_FLIGHT_GAUGE } from '../../config/autoscaling-metrics';
 import type { RenderOptions } from '../render-options';
 import type { ServicePlan } from '../service-plan';
 import { selectorLabels, serviceLabels } from './labels';
 import { metadata, type KubeObject } from './object';
 
-/** The gauge every service exports: requests being handled, per process (src/server/metrics.ts). */
-export const IN_FLIGHT_METRIC = 'bento_service_request_in_progress';
+/**
+ * The gauge every service exports: requests holding a slot of `max_concurrency`, summed over the
+ * workers of a replica (config/autoscaling-metrics.ts).
+ */
+export const IN_FLIGHT_METRIC = IN_FLIGHT_GAUGE;
 
 /** CPU utilisation (of the request) the autoscaler aims at by default. */
 const CPU_TARGET_PERCENT = 70;
 
 /**
  * Requests in flight per replica the autoscaler aims at: `traffic.concurrency` when the service
- * sets it (that is what it is for), else 80% of what a replica admits before it answers 429
- * (`max_concurrency` per worker; `cpu_count` workers are counted as one, the number is unknown here).
+ * sets it (that is what it is for), else 80% of what a replica runs before it queues or answers
+ * 429 (`max_concurrency`, which holds across all the workers of a replica).
  */
 export function targetInFlight(plan: ServicePlan): number {
   if (plan.traffic.concurrency) return plan.traffic.concurrency;
-  const workers = typeof plan.workers === 'number' ? plan.workers : 1;
-  return Math.max(1, Math.floor(plan.traffic.max_concurrency * workers * 0.8));
+  return Math.max(1, Math.floor(plan.traffic.max_concurrency * 0.8));
 }
 
 /** Whether a service gets an autoscaler: only when its replicas may vary (min < max). */

@@ -124,7 +124,7 @@ describe('renderDeployment', () => {
     expect(find(objects, 'HorizontalPodAutoscaler', 'demo-model').spec).toMatchObject({ minReplicas: 2, maxReplicas: 4, metrics: [{ type: 'Resource' }] });
     const adapted = renderDeployment({ manifest, config, options: { ...options, metricsAdapter: true } });
     expect(find(adapted, 'HorizontalPodAutoscaler', 'demo-model').spec.metrics).toEqual([
-      { type: 'Pods', pods: { metric: { name: 'bento_service_request_in_progress' }, target: { type: 'AverageValue', averageValue: '6' } } },
+      { type: 'Pods', pods: { metric: { name: 'bento_service_requests_in_flight' }, target: { type: 'AverageValue', averageValue: '6' } } },
     ]);
     // Without traffic.concurrency: 80% of max_concurrency (100 by default) per replica.
     expect(find(adapted, 'HorizontalPodAutoscaler', 'demo-entry-svc').spec.metrics[0].pods.target.averageValue).toBe('80');
