@@ -1,6 +1,7 @@
 import { createClient } from '../client/create-client';
 import type { CallOptions } from '../sdk/call-options';
 import type { DependencyResolver, DependencyTarget } from '../sdk/depends';
+import type { Logger } from '../server/logger';
 import { ConnectionPools } from './connection-pools';
 import { LocalServices } from './local-services';
 import { remoteTarget } from './remote-target';
@@ -18,10 +19,11 @@ function publicApiTarget(url: string): DependencyTarget {
 /**
  * How this process reaches its dependencies: `depends({ url })` through that deployment's public
  * API; a service named in the service map through its internal frames route at that address;
- * any other in this process, by `local`. Calls to one address share its pool in `pools`.
+ * any other in this process, by `local`. Calls to one address share its pool in `pools`; their
+ * retries are noted on `logger`.
  */
 export function createDependencyResolver(
-  options: { serviceMap?: ServiceMap; local?: LocalServices; pools?: ConnectionPools; internalToken?: string } = {},
+  options: { serviceMap?: ServiceMap; local?: LocalServices; pools?: ConnectionPools; internalToken?: string; logger?: Logger } = {},
 ): DependencyResolver {
   const serviceMap = options.serviceMap ?? readServiceMap();
   const local = options.local ?? new LocalServices();
@@ -29,6 +31,6 @@ export function createDependencyResolver(
   return (spec) => {
     if (spec.url) return publicApiTarget(spec.url);
     const address = serviceMap[spec.name];
-    return address ? remoteTarget(spec, address, pools.get(address), options.internalToken) : local.target(spec.service);
+    return address ? remoteTarget(spec, address, pools.get(address), options.internalToken, options.logger) : local.target(spec.service);
   };
 }

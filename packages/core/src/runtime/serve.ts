@@ -83,7 +83,6 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
   const serviceMap = options.serviceMap ? parseServiceMap(options.serviceMap, 'The serviceMap option') : readServiceMap();
   const local = new LocalServices();
   const pools = new ConnectionPools();
-  setDependencyResolver(createDependencyResolver({ local, pools, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV] }));
   const startOrder = inProcessServices(graph, serviceMap);
   const server = new ServiceServer(serviceClass, {
     checkDependencies: remoteReadiness(graph, serviceClass, serviceMap, pools),
@@ -93,6 +92,8 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
       return { start: () => local.startAll(startOrder), stop: () => local.shutdown() };
     },
   });
+  // After the server, for its logger (retries are noted there); depends() resolves on first call.
+  setDependencyResolver(createDependencyResolver({ local, pools, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV], logger: server.logger }));
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const url = await server.listen(options.socket ? { socket: options.socket } : { port, host: options.host });
   return {

@@ -1,10 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TraceContext } from '../wire/trace-context';
 
-/** What the request being served carries to the calls it makes: its id and its place in the trace. */
+/** What the request being served carries to the calls it makes: its id, its place in the trace, its deadline. */
 export interface CallContext {
   requestId: string;
   trace: TraceContext;
+  /**
+   * When the request must be answered, in `performance.now()` milliseconds (monotonic: a clock
+   * change does not move it): its start plus the service's `traffic.timeout`, or sooner when its
+   * caller had less time left (`x-bento-deadline-ms`). Calls to dependencies never run past it.
+   */
+  deadline: number;
 }
 
 /**

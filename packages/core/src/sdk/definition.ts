@@ -25,6 +25,13 @@ export interface ApiOptions<I extends Schema | undefined = Schema | undefined> {
   name?: string;
   /** Description shown in the API docs. */
   doc?: string;
+  /**
+   * Running the method twice for one call does no harm (it reads, or writes the same thing again).
+   * `depends()` callers then also retry a call that may have reached the method: a connection cut
+   * mid-call, a 502/503/504 from inside it, a try that ran out of time. Default false: only calls
+   * the service provably never started are retried.
+   */
+  idempotent?: boolean;
 }
 
 /** One API of a service, as the server and the client see it. */
@@ -42,6 +49,8 @@ export interface ApiDefinition {
    * `output`, when given, checks each yielded value.
    */
   streaming: boolean;
+  /** `@api({ idempotent: true })`: callers may retry a call that may have run (see `ApiOptions.idempotent`). */
+  idempotent?: boolean;
 }
 
 /** Everything Bento knows about a service class. */

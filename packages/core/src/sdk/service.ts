@@ -40,6 +40,7 @@ function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
         output: marked.output,
         doc: marked.doc,
         streaming: isGeneratorFunction(value),
+        idempotent: marked.idempotent === true,
       });
     }
   }

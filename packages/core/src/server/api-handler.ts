@@ -11,6 +11,8 @@ import type { BodyLimits } from './body-limits';
 import { readInput } from './read-input';
 import { requestIdOf } from './request-id';
 import { callContext } from '../sdk/call-context';
+import { DEADLINE_HEADER, NOT_STARTED_HEADER } from '../wire/deadline-header';
+import { callTimeoutMs } from './call-deadline';
 import { childSpan, parseTraceparent, TRACEPARENT_HEADER, type TraceContext } from '../wire/trace-context';
 import { sendError, sendResult } from './respond';
 import { iteratorOf, pumpStream, type StreamingCall } from './pump-stream';
@@ -75,6 +77,8 @@ class ApiCall implements ApiContext {
   private answered = false;
   private holdsSlot = false;
   private timer?: NodeJS.Timeout;
+  /** The API's traffic.timeout, or the time its caller had left when that was less (call-deadline.ts). */
+  private timeoutMs = 0;
   private controller?: AbortController;
   private abortReason?: Error;
   private responseMetadata?: ApiResponseMetadata;
@@ -128,21 +132,28 @@ class ApiCall implements ApiContext {
     route.state.track(this.res);
     route.metrics.begin(route.endpoint);
     if (!route.state.acceptsCalls) {
-      this.req.resume();
       // While draining, the connection goes with this answer: the client reconnects elsewhere.
       if (route.state.phase === 'closing') this.res.shouldKeepAlive = false;
-      this.fail(notReady(route));
-      return;
+      return this.refuse(notReady(route));
     }
+    const timeoutMs = callTimeoutMs(this.req.headers[DEADLINE_HEADER], route.timeoutMs, route.serviceName);
+    if (typeof timeoutMs !== 'number') return this.refuse(timeoutMs);
     if (!route.gate.tryEnter()) {
-      this.req.resume();
-      this.fail(new TooManyRequestsError(`Service ${route.serviceName} is at its max_concurrency of ${route.gate.limit}; retry later`));
-      return;
+      return this.refuse(new TooManyRequestsError(`Service ${route.serviceName} is at its max_concurrency of ${route.gate.limit}; retry later`));
     }
     this.holdsSlot = true;
-    this.timer = setTimeout(onTimeout, route.timeoutMs, this);
+    this.timeoutMs = timeoutMs;
+    this.timer = setTimeout(onTimeout, timeoutMs, this);
     // Everything the method does, generators' steps included, sees this request as its context.
-    callContext.run({ requestId: this.requestId, trace: this.trace }, () => this.run().catch((error: unknown) => this.fail(error)));
+    const context = { requestId: this.requestId, trace: this.trace, deadline: this.started + timeoutMs };
+    callContext.run(context, () => this.run().catch((error: unknown) => this.fail(error)));
+  }
+
+  /** Answers before the method runs, marked so (`x-bento-not-started`): a caller may safely send it again. */
+  private refuse(error: BentoError): void {
+    this.req.resume();
+    this.res.setHeader(NOT_STARTED_HEADER, '1');
+    this.fail(error);
   }
 
   private async run(): Promise<void> {
@@ -209,10 +220,11 @@ class ApiCall implements ApiContext {
   }
 
   timeout(): void {
-    const { route } = this;
-    const error = new TimeoutError(`${route.api.method} did not finish within the ${route.timeoutMs / 1000}s traffic.timeout of ${route.serviceName}`, {
-      timeout_seconds: route.timeoutMs / 1000,
-    });
+    const { route, timeoutMs } = this;
+    const error =
+      timeoutMs < route.timeoutMs
+        ? new TimeoutError(`${route.api.method} did not finish within the ${timeoutMs / 1000}s its caller had left (${DEADLINE_HEADER})`, { timeout_seconds: timeoutMs / 1000 })
+        : new TimeoutError(`${route.api.method} did not finish within the ${timeoutMs / 1000}s traffic.timeout of ${route.serviceName}`, { timeout_seconds: timeoutMs / 1000 });
     this.abort(error);
     this.fail(error);
   }
