@@ -1,8 +1,8 @@
 // Retries and deadlines of depends() calls between real servers (see docs/distributed-services.md,
 // "Retries and deadlines"). One caller at a time: the last serve() installs the process's resolver.
 import { randomBytes } from 'node:crypto';
-import { serve, type RunningService } from '@bento/core';
-import { Caller, Flaky, HastyCaller, Head, hooks, Middle, OneShotCaller, PatientCaller, seen } from './fixtures/retries';
+import { createClient, serve, TimeoutError, type RunningService } from '@bento/core';
+import { Caller, Flaky, HastyCaller, Head, hooks, Middle, OneShotCaller, PatientCaller, publicApiCaller, seen } from './fixtures/retries';
 import { cuttingProxy } from './helpers/cutting-proxy';
 import { memoryLogger } from './helpers/logger';
 import { postJson, serveForTest } from './helpers/server';
@@ -35,6 +35,44 @@ describe('a dependency that is not listening yet', () => {
     expect(await plain).toMatchObject({ status: 200, json: { key: 'late-start', runs: 1 } });
     expect(await streamed).toMatchObject({ status: 200, json: ['a', 'b'] });
     expect(seen.runs.get('late-start-stream')).toBe(1);
+  });
+});
+
+describe('an external deployment (depends({ url }))', () => {
+  let caller: Running | undefined;
+  let flaky: Running | undefined;
+  afterAll(async () => {
+    await caller?.close();
+    await flaky?.close();
+  });
+
+  it('is retried while it does not listen', async () => {
+    const url = await unusedUrl();
+    caller = await serveForTest(publicApiCaller(url, 30), {});
+    const call = postJson(`${caller.url}/work`, { key: 'public-late-start' });
+    await until(() => retriesOf(caller!, 'work').length > 0, 'the caller to retry');
+    flaky = await serveForTest(Flaky, { port: Number(new URL(url).port) });
+    expect(await call).toMatchObject({ status: 200, json: { key: 'public-late-start', runs: 1 } });
+  });
+
+  it("gets the caller's deadline, which stops it when the caller's time is up", async () => {
+    await caller!.close();
+    caller = await serveForTest(publicApiCaller(flaky!.url, 1), {});
+    const { status } = await postJson(`${caller.url}/waitForAbort`, { key: 'public-deadline' });
+    expect(status).toBe(504);
+    await until(() => seen.aborts.has('public-deadline'), "Flaky's signal to abort");
+    const sent = Number(seen.deadlineHeaders.get('public-deadline'));
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThanOrEqual(1000);
+  });
+
+  it('gets the time left of a typed client call with timeoutMs', async () => {
+    const client = createClient<typeof Flaky>(flaky!.url);
+    await expect(client.waitForAbort({ key: 'client-deadline' }, { timeoutMs: 500 })).rejects.toBeInstanceOf(TimeoutError);
+    await until(() => seen.aborts.has('client-deadline'), "Flaky's signal to abort");
+    const sent = Number(seen.deadlineHeaders.get('client-deadline'));
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThanOrEqual(500);
   });
 });
 

@@ -1,20 +1,10 @@
-import { createClient } from '../client/create-client';
-import type { CallOptions } from '../sdk/call-options';
-import type { DependencyResolver, DependencyTarget } from '../sdk/depends';
+import type { DependencyResolver } from '../sdk/depends';
 import type { Logger } from '../server/logger';
 import { ConnectionPools } from './connection-pools';
 import { LocalServices } from './local-services';
+import { publicApiTarget } from './public-api-target';
 import { remoteTarget } from './remote-target';
 import { readServiceMap, type ServiceMap } from './service-map';
-
-/** An external deployment (`depends({ url, on })`), called through its public HTTP API. */
-function publicApiTarget(url: string): DependencyTarget {
-  const client = createClient(url) as unknown as Record<string, (input: unknown, options?: CallOptions) => Promise<unknown> & AsyncIterable<unknown>>;
-  return {
-    call: (method, input, options) => client[method]!(input, options),
-    stream: (method, input, options) => client[method]!(input, options),
-  };
-}
 
 /**
  * How this process reaches its dependencies: `depends({ url })` through that deployment's public
@@ -29,7 +19,7 @@ export function createDependencyResolver(
   const local = options.local ?? new LocalServices();
   const pools = options.pools ?? new ConnectionPools();
   return (spec) => {
-    if (spec.url) return publicApiTarget(spec.url);
+    if (spec.url) return publicApiTarget({ ...spec, url: spec.url }, options.logger);
     const address = serviceMap[spec.name];
     return address ? remoteTarget(spec, address, pools.get(address), options.internalToken, options.logger) : local.target(spec.service);
   };

@@ -3,7 +3,7 @@ import { remoteErrorFrom } from '../client/remote-error';
 import { ERROR_SERVICE_HEADER, RemoteError, ServiceUnavailableError, TimeoutError } from '../errors';
 import type { CallOptions } from '../sdk/call-options';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE, FRAMES_STREAM_CONTENT_TYPE, StreamRecordReader, writeFrames, type EncodedFrames, type StreamErrorPayload } from '../wire';
-import { DEADLINE_HEADER } from '../wire/deadline-header';
+import { DEADLINE_HEADER, NOT_STARTED_HEADER } from '../wire/deadline-header';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { endpointOf } from './http1-pool';
 import { propagationHeaders } from './propagation';
@@ -132,8 +132,9 @@ async function openStream(target: StreamTarget, method: string, encoded: Encoded
         requestId: res.headers['x-request-id'] as string | undefined,
         service: (res.headers[ERROR_SERVICE_HEADER] as string | undefined) ?? name,
         fallbackMessage: `Service ${name} answered HTTP ${status}`,
+        notStarted: res.headers[NOT_STARTED_HEADER] === '1',
       });
-      throw onlyIfSafe(statusFailure(error, status, (header) => res.headers[header] as string | undefined));
+      throw onlyIfSafe(statusFailure(error));
     }
     if (res.headers['content-type'] !== FRAMES_STREAM_CONTENT_TYPE) {
       throw new ServiceUnavailableError(`Service ${name} did not stream ${method} (content type ${String(res.headers['content-type'])})`, { service: name });

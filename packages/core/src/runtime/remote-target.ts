@@ -5,7 +5,7 @@ import type { DependencySpec, DependencyTarget } from '../sdk/depends';
 import { DEFAULT_RETRY_POLICY } from '../sdk/dependency-retry';
 import { getServiceDefinition } from '../sdk/definition';
 import type { Logger } from '../server/logger';
-import { DEADLINE_HEADER } from '../wire/deadline-header';
+import { DEADLINE_HEADER, NOT_STARTED_HEADER } from '../wire/deadline-header';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE } from '../wire';
 import { MIN_CALL_MS, noTimeLeft, requestDeadline, timeLeft } from './deadline';
@@ -83,8 +83,9 @@ export function remoteTarget(
             requestId: response.headers['x-request-id'],
             service: response.headers[ERROR_SERVICE_HEADER] ?? spec.name,
             fallbackMessage: `Service ${spec.name} answered HTTP ${response.status}`,
+            notStarted: response.headers[NOT_STARTED_HEADER] === '1',
           });
-          throw statusFailure(error, response.status, (name) => response.headers[name]);
+          throw statusFailure(error);
         }
         try {
           return (decodeFrames(response.body) as { result: unknown }).result;

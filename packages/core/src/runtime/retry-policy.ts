@@ -1,7 +1,7 @@
 import type { RetryPolicy } from '../sdk/dependency-retry';
 import { callContext } from '../sdk/call-context';
 import type { Logger } from '../server/logger';
-import { NOT_STARTED_HEADER } from '../wire/deadline-header';
+import { RemoteError, ServiceUnavailableError } from '../errors';
 import { timeLeft } from './deadline';
 
 /**
@@ -32,19 +32,35 @@ export function connectionFailure(error: Error, cause: unknown): FailedAttempt {
 }
 
 /** The failure of a try the callee answered with an error status. */
-export function statusFailure(error: Error, status: number, header: (name: string) => string | undefined): FailedAttempt {
-  const notStarted = header(NOT_STARTED_HEADER) === '1';
-  if (notStarted && status === 429) return new FailedAttempt(error, 'safe', retryAfterMs(header('retry-after')));
+export function statusFailure(error: RemoteError): FailedAttempt {
+  const { status, notStarted } = error;
+  if (notStarted && status === 429) return new FailedAttempt(error, 'safe', retryAfterMs(error.details));
   if (notStarted && status === 503) return new FailedAttempt(error, 'safe');
   // 500 is the method's own failure: it would fail again. A gateway's 502/503/504 may pass.
   if (status === 502 || status === 503 || status === 504) return new FailedAttempt(error, 'if-idempotent');
   return new FailedAttempt(error, 'never');
 }
 
-/** Retry-After in seconds (the only form a Bento service sends), as milliseconds. */
-function retryAfterMs(value: string | undefined): number | undefined {
-  const seconds = value === undefined ? NaN : Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+/** A 429's Retry-After (its body's `details.retry_after_seconds`), in milliseconds. */
+function retryAfterMs(details: unknown): number | undefined {
+  const seconds = (details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/**
+ * Codes of a connection never made, as Node's fetch reports them (the typed client, for
+ * `depends({ url })`): the request cannot have reached the service.
+ */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The failure of a try through the typed client: its `RemoteError`s by status, its unreachable errors by code. */
+export function clientFailure(error: unknown): unknown {
+  if (error instanceof RemoteError) return statusFailure(error);
+  if (error instanceof ServiceUnavailableError) {
+    const code = ((error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code as string | undefined) ?? '';
+    return new FailedAttempt(error, NOT_CONNECTED_CODES.has(code) ? 'safe' : 'if-idempotent');
+  }
+  return error;
 }
 
 /** What one call's tries share. */
