@@ -5,6 +5,7 @@ import { createClient, serve, TimeoutError, type RunningService } from '@bento/c
 import { Caller, Flaky, HastyCaller, Head, hooks, Middle, OneShotCaller, PatientCaller, publicApiCaller, seen } from './fixtures/retries';
 import { cuttingProxy } from './helpers/cutting-proxy';
 import { memoryLogger } from './helpers/logger';
+import { parsePrometheus } from './helpers/prometheus';
 import { postJson, serveForTest } from './helpers/server';
 import { unusedUrl, until } from './helpers/wait';
 
@@ -262,6 +263,11 @@ describe('retries against a dependency that is down', () => {
     const { status } = await postJson(`${caller.url}/work`, { key: 'default' });
     expect(status).toBe(503);
     expect(retriesOf(caller, 'work').map((line) => line.attempt)).toEqual([1, 2]);
+    const { samples, types } = parsePrometheus(await (await fetch(`${caller.url}/metrics`)).text());
+    expect(types.get('bento_dependency_retries_total')).toBe('counter');
+    expect(samples.filter((sample) => sample.name === 'bento_dependency_retries_total')).toEqual([
+      { name: 'bento_dependency_retries_total', labels: { service_name: 'Caller', dependency: 'Flaky', method: 'work', kind: 'not_started' }, value: 2 },
+    ]);
   });
 
   it('are off with retry: false', async () => {

@@ -3,9 +3,8 @@ import type { ClientCallOptions } from '../client/call-options';
 import type { DependencySpec, DependencyTarget } from '../sdk/depends';
 import { DEFAULT_RETRY_POLICY } from '../sdk/dependency-retry';
 import { getServiceDefinition } from '../sdk/definition';
-import type { Logger } from '../server/logger';
 import { MIN_CALL_MS, noTimeLeft, requestDeadline, timeLeft } from './deadline';
-import { clientFailure, withRetries, type RetryContext } from './retry-policy';
+import { clientFailure, withRetries, type RetryContext, type RetryObserver } from './retry-policy';
 
 type ClientMethod = (input: unknown, options?: ClientCallOptions) => Promise<unknown> & AsyncIterable<unknown>;
 
@@ -15,7 +14,7 @@ type ClientMethod = (input: unknown, options?: ClientCallOptions) => Promise<unk
  * `x-bento-deadline-ms`) and are retried by the dependency's policy, as internal calls are.
  * Streams get the deadline but no retries: the client cannot tell whether values were made.
  */
-export function publicApiTarget(spec: DependencySpec & { url: string }, logger?: Logger): DependencyTarget {
+export function publicApiTarget(spec: DependencySpec & { url: string }, observer?: RetryObserver): DependencyTarget {
   const client = createClient(spec.url) as unknown as Record<string, ClientMethod>;
   const idempotent = new Set(getServiceDefinition(spec.service).apis.filter((api) => api.idempotent).map((api) => api.method));
   const policy = spec.retry ?? DEFAULT_RETRY_POLICY;
@@ -27,7 +26,7 @@ export function publicApiTarget(spec: DependencySpec & { url: string }, logger?:
   };
   return {
     call(method, input, options) {
-      const context: RetryContext = { dependency: spec.name, method, policy, idempotent: idempotent.has(method), deadline: requestDeadline(), signal: options?.signal, logger };
+      const context: RetryContext = { dependency: spec.name, method, policy, idempotent: idempotent.has(method), deadline: requestDeadline(), signal: options?.signal, observer };
       return withRetries(context, async () => {
         const callOptions = withDeadline(context.deadline, options);
         if (!callOptions) throw noTimeLeft(spec.name, method);

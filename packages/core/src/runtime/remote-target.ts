@@ -4,7 +4,6 @@ import type { CallOptions } from '../sdk/call-options';
 import type { DependencySpec, DependencyTarget } from '../sdk/depends';
 import { DEFAULT_RETRY_POLICY } from '../sdk/dependency-retry';
 import { getServiceDefinition } from '../sdk/definition';
-import type { Logger } from '../server/logger';
 import { DEADLINE_HEADER, NOT_STARTED_HEADER } from '../wire/deadline-header';
 import { INTERNAL_ROUTE_PREFIX, INTERNAL_TOKEN_ENV, INTERNAL_TOKEN_HEADER } from '../wire/internal-route';
 import { decodeFrames, encodeFrames, FRAMES_CONTENT_TYPE } from '../wire';
@@ -12,7 +11,7 @@ import { MIN_CALL_MS, noTimeLeft, requestDeadline, timeLeft } from './deadline';
 import type { Http1Pool, Http1Response } from './http1-pool';
 import { propagationHeaders } from './propagation';
 import { remoteStream, streamAgent, type StreamTarget } from './remote-stream';
-import { connectionFailure, FailedAttempt, statusFailure, withRetries, type RetryContext } from './retry-policy';
+import { connectionFailure, FailedAttempt, statusFailure, withRetries, type RetryContext, type RetryObserver } from './retry-policy';
 
 /** Time the caller waits beyond the callee's own traffic.timeout, so the callee's 504 arrives first. */
 const TIMEOUT_GRACE_MS = 5_000;
@@ -32,7 +31,7 @@ export function remoteTarget(
   address: string,
   pool: Http1Pool,
   token: string | undefined = process.env[INTERNAL_TOKEN_ENV],
-  logger?: Logger,
+  observer?: RetryObserver,
 ): DependencyTarget {
   const definition = getServiceDefinition(spec.service);
   // Capped at the longest timer Node runs (a longer one fires after 1 ms).
@@ -46,7 +45,7 @@ export function remoteTarget(
     idempotent: idempotent.has(method),
     deadline: requestDeadline(),
     signal: options?.signal,
-    logger,
+    observer,
   });
   const streams: StreamTarget = { name: spec.name, address, token, agent: streamAgent(), timeoutMs, connectTimeoutMs: pool.connectTimeoutMs };
   return {

@@ -1,6 +1,4 @@
 import type { RetryPolicy } from '../sdk/dependency-retry';
-import { callContext } from '../sdk/call-context';
-import type { Logger } from '../server/logger';
 import { RemoteError, ServiceUnavailableError } from '../errors';
 import { timeLeft } from './deadline';
 
@@ -73,8 +71,13 @@ export interface RetryContext {
   /** The request's deadline (deadline.ts): no backoff sleeps past it. */
   deadline: number | undefined;
   signal?: AbortSignal;
-  /** Where each retry is noted (a line at warn: retries are the first sign of a sick dependency). */
-  logger?: Logger;
+  /** Told of each retry (logs and metrics: retry-observer.ts). */
+  observer?: RetryObserver;
+}
+
+/** What learns of each retry before its backoff. */
+export interface RetryObserver {
+  retrying(context: RetryContext, attempt: number, failure: FailedAttempt, delayMs: number): void;
 }
 
 /**
@@ -102,10 +105,7 @@ export async function withRetries<T>(context: RetryContext, attempt: (attempt: n
       if (signal?.aborted) throw signal.reason;
       const delay = Math.max(backoffMs(policy, n), thrown.retryAfterMs ?? 0);
       if (delay >= timeLeft(context.deadline)) throw error;
-      context.logger?.warn(
-        { dependency: context.dependency, method: context.method, attempt: n, next_in_ms: Math.round(delay), reason: error.message, request_id: callContext.getStore()?.requestId },
-        `call to ${context.dependency}.${context.method} failed; retrying`,
-      );
+      context.observer?.retrying(context, n, thrown, delay);
       await sleep(delay, signal);
     }
   }

@@ -3,6 +3,7 @@ import { setDependencyResolver } from '../sdk/depends';
 import { buildServiceGraph, type ServiceGraph } from '../sdk/service-graph';
 import { ServiceServer, type ServerOptions } from '../server/create-server';
 import { createDependencyResolver } from './dependency-resolver';
+import { retryObserver } from './retry-observer';
 import { ConnectionPools } from './connection-pools';
 import { LocalServices } from './local-services';
 import { parseServiceMap, readServiceMap, type ServiceMap } from './service-map';
@@ -92,8 +93,9 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
       return { start: () => local.startAll(startOrder), stop: () => local.shutdown() };
     },
   });
-  // After the server, for its logger (retries are noted there); depends() resolves on first call.
-  setDependencyResolver(createDependencyResolver({ local, pools, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV], logger: server.logger }));
+  // After the server, for its logger and metrics (retries are shown there); depends() resolves on first call.
+  const retries = retryObserver(server.logger, server.metrics.registry, server.definition.name);
+  setDependencyResolver(createDependencyResolver({ local, pools, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV], retries }));
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const url = await server.listen(options.socket ? { socket: options.socket } : { port, host: options.host });
   return {
