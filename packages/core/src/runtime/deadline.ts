@@ -21,6 +21,12 @@ export function timeLeft(deadline: number | undefined): number {
  */
 export const MIN_CALL_MS = 1;
 
+/**
+ * A retry is not made unless at least this much time would be left after its backoff: a try with
+ * less would most likely run out of time, and the caller is better served by the error it has.
+ */
+export const MIN_RETRY_MS = 50;
+
 /** The 504 of a call not sent because its request's deadline has passed (or retrying would pass it). */
 export function noTimeLeft(service: string, method: string): TimeoutError {
   return new TimeoutError(`No time left to call ${service}.${method}: the request's deadline has passed`, { service });

@@ -1,6 +1,6 @@
 import type { RetryPolicy } from '../sdk/dependency-retry';
 import { RemoteError, ServiceUnavailableError } from '../errors';
-import { timeLeft } from './deadline';
+import { MIN_RETRY_MS, timeLeft } from './deadline';
 
 /**
  * Whether a failed try may be made again:
@@ -90,8 +90,9 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
 
 /**
  * Runs `attempt` until it succeeds, fails for good, the policy's tries are spent, or the next
- * backoff would pass the deadline; rejects with the last try's own error. `attempt` throws a
- * `FailedAttempt` for a failure that may be retried; anything else ends the call as it is.
+ * backoff would leave less than `MIN_RETRY_MS` before the deadline; rejects with the last try's
+ * own error. `attempt` throws a `FailedAttempt` for a failure that may be retried; anything else
+ * ends the call as it is.
  */
 export async function withRetries<T>(context: RetryContext, attempt: (attempt: number) => Promise<T>): Promise<T> {
   const { policy, signal } = context;
@@ -104,7 +105,7 @@ export async function withRetries<T>(context: RetryContext, attempt: (attempt: n
       if (n >= policy.attempts || safety === 'never' || (safety === 'if-idempotent' && !context.idempotent)) throw error;
       if (signal?.aborted) throw signal.reason;
       const delay = Math.max(backoffMs(policy, n), thrown.retryAfterMs ?? 0);
-      if (delay >= timeLeft(context.deadline)) throw error;
+      if (delay + MIN_RETRY_MS > timeLeft(context.deadline)) throw error;
       context.observer?.retrying(context, n, thrown, delay);
       await sleep(delay, signal);
     }
