@@ -2,7 +2,7 @@
 // "Retries and deadlines"). One caller at a time: the last serve() installs the process's resolver.
 import { randomBytes } from 'node:crypto';
 import { createClient, serve, TimeoutError, type RunningService } from '@bento/core';
-import { Caller, Flaky, HastyCaller, Head, hooks, Middle, OneShotCaller, PatientCaller, publicApiCaller, seen } from './fixtures/retries';
+import { Caller, Flaky, HastyCaller, Head, hooks, Middle, Narrow, NarrowCaller, OneShotCaller, PatientCaller, publicApiCaller, seen } from './fixtures/retries';
 import { cuttingProxy } from './helpers/cutting-proxy';
 import { memoryLogger } from './helpers/logger';
 import { parsePrometheus } from './helpers/prometheus';
@@ -127,6 +127,32 @@ describe('a dependency that is still starting', () => {
       release();
       await (await starting).close().catch(() => undefined);
     }
+  });
+});
+
+describe('a dependency at its max_concurrency', () => {
+  let narrow: Running | undefined;
+  let caller: Running | undefined;
+  afterAll(async () => {
+    hooks.releaseHold?.();
+    await caller?.close();
+    await narrow?.close();
+  });
+
+  it("answers 429 before running the method; the caller retries after the 429's Retry-After", async () => {
+    narrow = await serveForTest(Narrow, { internalToken: token });
+    caller = await serveForTest(NarrowCaller, { internalToken: token, serviceMap: { Narrow: narrow.url } });
+    const held = postJson(`${narrow.url}/hold`, {});
+    await until(() => hooks.releaseHold !== undefined, 'the hold to take the only slot');
+    const call = postJson(`${caller.url}/work`, { key: 'full' });
+    await until(() => narrow!.logs().some((line) => line.path === '/_bento/call/work' && line.status === 429), 'a 429 from the full service');
+    hooks.releaseHold!();
+    expect(await held).toMatchObject({ status: 200 });
+    expect(await call).toMatchObject({ status: 200, json: { key: 'full', runs: 1 } });
+    const [retry] = caller.logs().filter((line) => line.msg === 'call to Narrow.work failed; retrying');
+    // Bento's 429 says Retry-After: 1 (second): the caller waited at least that.
+    expect(retry).toMatchObject({ kind: 'not_started', reason: expect.stringContaining('max_concurrency') });
+    expect(retry!.next_in_ms).toBeGreaterThanOrEqual(1000);
   });
 });
 
