@@ -153,6 +153,8 @@ export class RemoteError extends BentoError {
   readonly requestId?: string;
   /** The service where the error started, however many hops away (from `x-bento-error-service`). */
   readonly service?: string;
+  /** The service answered before its method ran (`x-bento-not-started`: starting, draining, full): safe to send again. */
+  readonly notStarted: boolean;
 
   constructor(options: {
     status: number;
@@ -162,11 +164,13 @@ export class RemoteError extends BentoError {
     url: string;
     requestId?: string;
     service?: string;
+    notStarted?: boolean;
   }) {
     super(options.message, { status: options.status, code: options.code, details: options.details });
     this.url = options.url;
     this.requestId = options.requestId;
     this.service = options.service;
+    this.notStarted = options.notStarted ?? false;
   }
 }
 

@@ -9,6 +9,7 @@ export { api } from './sdk/api';
 export type { ApiInput } from './sdk/api-input';
 export { depends } from './sdk/depends';
 export type { Dependency, DependencySpec } from './sdk/depends';
+export type { DependencyOptions, RetryOptions } from './sdk/dependency-retry';
 export type { CallOptions } from './sdk/call-options';
 export { buildServiceGraph } from './sdk/service-graph';
 export type { ServiceGraph } from './sdk/service-graph';

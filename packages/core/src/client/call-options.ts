@@ -10,7 +10,8 @@ export interface ClientCallOptions extends CallOptions {
   headers?: Record<string, string>;
   /**
    * Milliseconds before the call is given up with a `TimeoutError` (504); replaces the client's
-   * `timeoutMs`. Includes waiting for readiness and reading the answer.
+   * `timeoutMs`. Includes waiting for readiness and reading the answer. The time left is sent as
+   * `x-bento-deadline-ms`, so the service stops when the client gives up.
    */
   timeoutMs?: number;
 }
@@ -21,6 +22,8 @@ export interface CallDeadline {
   readonly signal?: AbortSignal;
   /** The error an aborted call rejects with: the caller's abort reason, or a `TimeoutError`. */
   error(target: string): unknown;
+  /** When the timeout ends the call, in `performance.now()` milliseconds; sent on as `x-bento-deadline-ms`. */
+  readonly expiresAt?: number;
 }
 
 /** Combines the caller's signal with the call's timeout (the call's own, else the client's). */
@@ -32,6 +35,7 @@ export function callDeadline(options: ClientCallOptions, clientTimeoutMs: number
   const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   const signals = [options.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
   return {
+    expiresAt: timeoutMs === undefined ? undefined : performance.now() + timeoutMs,
     signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
     error(target) {
       if (options.signal?.aborted) return options.signal.reason;

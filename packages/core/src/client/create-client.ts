@@ -1,8 +1,9 @@
 import { ERROR_SERVICE_HEADER, ServiceUnavailableError, type RemoteError } from '../errors';
 import { checkCallOptions, settleOrAbort } from '../wire/call-signal';
+import { DEADLINE_HEADER, NOT_STARTED_HEADER } from '../wire/deadline-header';
 import type { ServiceClass } from '../sdk/definition';
 import type { ServiceMethods } from '../sdk/service-methods';
-import { callDeadline, type ClientCallOptions } from './call-options';
+import { callDeadline, type CallDeadline, type ClientCallOptions } from './call-options';
 import { ReadinessGate } from './readiness';
 import { remoteErrorFrom } from './remote-error';
 import { RouteTable } from './route-discovery';
@@ -69,6 +70,7 @@ async function remoteErrorOf(response: Response, url: string): Promise<RemoteErr
     // The service the error started in, however deep in the graph (absent: the one called).
     service: response.headers.get(ERROR_SERVICE_HEADER) ?? undefined,
     fallbackMessage: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+    notStarted: response.headers.get(NOT_STARTED_HEADER) === '1',
   });
 }
 
@@ -90,7 +92,7 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
   const authorization: Record<string, string> = options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` };
 
   /** Sends one call and resolves with its successful response; rejects with the call's error. */
-  const send = async (method: string, input: unknown, callOptions: ClientCallOptions, accept: string, signal: AbortSignal | undefined, unlessStreaming = false): Promise<{ response: Response; target: string } | undefined> => {
+  const send = async (method: string, input: unknown, callOptions: ClientCallOptions, accept: string, deadline: CallDeadline, signal: AbortSignal | undefined, unlessStreaming = false): Promise<{ response: Response; target: string } | undefined> => {
     signal?.throwIfAborted();
     await readiness.passed(signal);
     const route = await settleOrAbort(routes.infoOf(method), signal);
@@ -99,6 +101,10 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
     const { body, contentType } = encodeRequest(input);
     const headers: Record<string, string> = { accept, ...authorization, ...options.headers, ...callOptions.headers };
     if (contentType) headers['content-type'] = contentType;
+    // The service stops when this call gives up, and its own calls to dependencies too.
+    if (deadline.expiresAt !== undefined && headers[DEADLINE_HEADER] === undefined) {
+      headers[DEADLINE_HEADER] = String(Math.max(0, Math.floor(deadline.expiresAt - performance.now())));
+    }
     let response: Response;
     try {
       response = await fetch(target, { method: 'POST', body, headers, signal });
@@ -116,7 +122,7 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
     checkCallOptions(callOptions, `client.${method}()`);
     const deadline = callDeadline(callOptions, options.timeoutMs);
     try {
-      const sent = await send(method, input, callOptions, CLIENT_ACCEPT, deadline.signal, automatic);
+      const sent = await send(method, input, callOptions, CLIENT_ACCEPT, deadline, deadline.signal, automatic);
       if (!sent) return undefined;
       const { response } = sent;
       // The signal also covers reading the body: a timeout mid-answer still ends the call.
@@ -134,7 +140,7 @@ export function createClient<S extends ServiceClass>(url: string, options: Clien
     const stop = new AbortController();
     const signal = deadline.signal ? AbortSignal.any([deadline.signal, stop.signal]) : stop.signal;
     try {
-      const { response, target } = (await send(method, input, callOptions, SSE_ACCEPT, signal))!;
+      const { response, target } = (await send(method, input, callOptions, SSE_ACCEPT, deadline, signal))!;
       if (!(response.headers.get('content-type') ?? '').startsWith(SSE_ACCEPT) || !response.body) {
         throw new ServiceUnavailableError(`${target} did not answer with an event stream: ${method} is not a streaming API there`, { url: target });
       }

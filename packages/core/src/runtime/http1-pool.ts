@@ -46,6 +46,8 @@ class Connection {
   pending?: Pending;
   /** Whether any byte of the current response arrived (a stale connection fails before that). */
   received = false;
+  /** Whether the connection was ever made: a request on one that never was cannot have been read. */
+  connected = false;
 
   constructor(
     endpoint: Endpoint,
@@ -56,6 +58,7 @@ class Connection {
     const onread = { buffer: () => this.nextReadBuffer(), callback: (n: number) => this.onRead(n) };
     this.socket = 'socketPath' in endpoint ? connect({ path: endpoint.socketPath, onread }) : connect({ host: endpoint.host, port: endpoint.port, onread });
     if ('host' in endpoint) this.socket.setNoDelay(true);
+    this.socket.once('connect', () => (this.connected = true));
   }
 
   /** Where the next read lands: never empty, or the read would stall. */
@@ -288,7 +291,11 @@ export class Http1Pool {
     const pending = connection.pending;
     if (!pending) return;
     connection.pending = undefined;
-    pending.reject(Object.assign(error, { staleConnection: !connection.received && REFUSED_UNREAD.has((error as NodeJS.ErrnoException).code ?? '') }));
+    // notSent: refused, no such socket, no connection in time: the service never saw the request,
+    // which a caller may then send again whatever it does (see retry-policy.ts).
+    pending.reject(
+      Object.assign(error, { staleConnection: !connection.received && REFUSED_UNREAD.has((error as NodeJS.ErrnoException).code ?? ''), notSent: !connection.connected }),
+    );
   }
 
   /** Closes every idle connection. */

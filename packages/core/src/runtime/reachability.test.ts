@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { ServiceUnavailableError } from '../errors';
+import { DEFAULT_RETRY_POLICY } from '../sdk/dependency-retry';
 import { Http1Pool } from './http1-pool';
 import { connectTimeoutMs } from './reachability';
 import { remoteStream, streamAgent } from './remote-stream';
@@ -107,10 +108,17 @@ describe('Http1Pool over TCP when the service cannot be reached', () => {
 
   it('fails a streaming call whose service can no longer be reached as unavailable, long before its deadline', async () => {
     // The stream's request arrives and is never answered; the server stops taking connections.
+    // The request reached the service: not tried again, even for an idempotent API.
     const { server, port } = await listen(() => server.close());
     servers.push(server);
     const agent = streamAgent();
-    const stream = remoteStream({ name: 'Far', address: `http://127.0.0.1:${port}`, agent, timeoutMs: 600_000, connectTimeoutMs: 100 }, 'tokens', {}, undefined);
+    const stream = remoteStream({ name: 'Far', address: `http://127.0.0.1:${port}`, agent, timeoutMs: 600_000, connectTimeoutMs: 100 }, 'tokens', {}, undefined, {
+      dependency: 'Far',
+      method: 'tokens',
+      policy: DEFAULT_RETRY_POLICY,
+      idempotent: true,
+      deadline: undefined,
+    });
     const failure = await stream.next().then(
       () => undefined,
       (error: unknown) => error,

@@ -3,6 +3,7 @@ import { setDependencyResolver } from '../sdk/depends';
 import { buildServiceGraph, type ServiceGraph } from '../sdk/service-graph';
 import { ServiceServer, type ServerOptions } from '../server/create-server';
 import { createDependencyResolver } from './dependency-resolver';
+import { retryObserver } from './retry-observer';
 import { ConnectionPools } from './connection-pools';
 import { LocalServices } from './local-services';
 import { flushTracing, startTracingFromEnv } from './otlp-tracing';
@@ -84,7 +85,6 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
   const serviceMap = options.serviceMap ? parseServiceMap(options.serviceMap, 'The serviceMap option') : readServiceMap();
   const local = new LocalServices();
   const pools = new ConnectionPools();
-  setDependencyResolver(createDependencyResolver({ local, pools, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV] }));
   const startOrder = inProcessServices(graph, serviceMap);
   const server = new ServiceServer(serviceClass, {
     checkDependencies: remoteReadiness(graph, serviceClass, serviceMap, pools),
@@ -96,6 +96,9 @@ export async function serve(serviceClass: ServiceClass, options: ServeOptions = 
   });
   // OTEL_TRACES_EXPORTER=otlp: before the first request, so it is a span too.
   startTracingFromEnv(server.definition.name, server.logger);
+  // After the server, for its logger and metrics (retries are shown there); depends() resolves on first call.
+  const retries = retryObserver(server.logger, server.metrics.registry, server.definition.name);
+  setDependencyResolver(createDependencyResolver({ local, pools, serviceMap, internalToken: options.internalToken ?? process.env[INTERNAL_TOKEN_ENV], retries }));
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
   const url = await server.listen(options.socket ? { socket: options.socket } : { port, host: options.host });
   return {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError, describeValue } from '../errors';
 import type { ApiContext } from './api-context';
 import type { ApiInput } from './api-input';
 import { resolveBatching } from './batching-options';
@@ -19,6 +19,9 @@ function checkApiOptions(options: ApiOptions, method: string): void {
     if (options[key] !== undefined && !isZodSchema(options[key])) {
       throw new ConfigError(`@api() on ${method}: expected a zod schema for ${key}`);
     }
+  }
+  if (options.idempotent !== undefined && typeof options.idempotent !== 'boolean') {
+    throw new ConfigError(`@api() on ${method}: expected idempotent to be true or false but received ${describeValue(options.idempotent)}`);
   }
   if (options.route !== undefined && (typeof options.route !== 'string' || !ROUTE_PATTERN.test(options.route))) {
     throw new ConfigError(

@@ -2,12 +2,18 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
 import type { TraceContext } from '../wire/trace-context';
 
-/** What the request being served carries to the calls it makes: its id and its place in the trace. */
+/** What the request being served carries to the calls it makes: its id, its place in the trace, its deadline. */
 export interface CallContext {
   requestId: string;
   trace: TraceContext;
   /** This hop's OpenTelemetry span, when an SDK is registered: the parent of the calls it makes. */
   span?: Span;
+  /**
+   * When the request must be answered, in `performance.now()` milliseconds (monotonic: a clock
+   * change does not move it): its start plus the service's `traffic.timeout`, or sooner when its
+   * caller had less time left (`x-bento-deadline-ms`). Calls to dependencies never run past it.
+   */
+  deadline: number;
 }
 
 /**

@@ -41,6 +41,13 @@ export interface ApiOptions<I extends Schema | undefined = Schema | undefined> {
   max_latency_ms?: number;
   /** The field of an object input that holds the batch; calls join only when their other fields are equal. Default: the whole input. */
   batch_field?: BatchFieldOf<I>;
+  /**
+   * Running the method twice for one call does no harm (it reads, or writes the same thing again).
+   * `depends()` callers then also retry a call that may have reached the method: a connection cut
+   * mid-call, a 502/503/504 from inside it, a try that ran out of time. Default false: only calls
+   * the service provably never started are retried.
+   */
+  idempotent?: boolean;
 }
 
 /** The names `batch_field` may take: the fields of an object input schema; any name without a schema. */
@@ -69,6 +76,8 @@ export interface ApiDefinition {
   streaming: boolean;
   /** Set when the API is batchable (`@api({ batchable: true })`): how its calls are merged. */
   batching?: BatchingOptions;
+  /** `@api({ idempotent: true })`: callers may retry a call that may have run (see `ApiOptions.idempotent`). */
+  idempotent?: boolean;
 }
 
 /** Everything Bento knows about a service class. */

@@ -3,6 +3,7 @@ import { lazyStream } from '../wire/lazy-stream';
 import type { CallOptions } from './call-options';
 import { describeValue } from '../errors';
 import { getServiceDefinition, isServiceClass, type ServiceClass } from './definition';
+import { retryPolicyOf, type DependencyOptions, type RetryPolicy } from './dependency-retry';
 import type { ServiceMethods } from './service-methods';
 
 /** What a `depends()` field stands for: a service class, and a URL when it is an external deployment. */
@@ -10,6 +11,8 @@ export interface DependencySpec {
   readonly service: ServiceClass;
   readonly name: string;
   readonly url?: string;
+  /** How its calls are retried (`depends(S, { retry })`); absent: `DEFAULT_RETRY_POLICY`. */
+  readonly retry?: RetryPolicy;
 }
 
 /**
@@ -70,17 +73,27 @@ export function dependencySpecOf(value: unknown): DependencySpec | undefined {
   return typeof value === 'object' && value !== null ? (value as Record<symbol, DependencySpec | undefined>)[DEPENDENCY_SPEC] : undefined;
 }
 
-function specOf(target: unknown): DependencySpec {
-  if (isServiceClass(target)) return { service: target, name: getServiceDefinition(target).name };
+function specOf(target: unknown, options: DependencyOptions | undefined): DependencySpec {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`Expected an options object ({ retry }) as the second argument of depends() but received ${describeValue(options)}`);
+  }
+  if (isServiceClass(target)) {
+    const name = getServiceDefinition(target).name;
+    return { service: target, name, retry: retryPolicyOf(options?.retry, `depends(${name})`) };
+  }
   if (typeof target === 'object' && target !== null && 'on' in target) {
-    const { url, on } = target as { url?: unknown; on: unknown };
+    const { url, on, retry } = target as { url?: unknown; on: unknown; retry?: unknown };
     if (!isServiceClass(on)) {
       throw new TypeError(`Expected a class decorated with @service() for depends({ on }) but received ${describeValue(on)}`);
     }
     if (typeof url !== 'string' || !/^(https?:\/\/|unix:\/\/)/.test(url)) {
       throw new TypeError(`Expected an http://, https:// or unix:// URL for depends({ url }) but received ${describeValue(url)}`);
     }
-    return { service: on, name: getServiceDefinition(on).name, url };
+    const name = getServiceDefinition(on).name;
+    if (retry !== undefined && options?.retry !== undefined) {
+      throw new TypeError(`depends({ on: ${name} }): give retry once, in the object or in the options, not in both`);
+    }
+    return { service: on, name, url, retry: retryPolicyOf(retry ?? options?.retry, `depends({ on: ${name} })`) };
   }
   const what = typeof target === 'function' ? `class ${target.name || '(anonymous)'}, which is not decorated with @service()` : describeValue(target);
   throw new TypeError(`Expected a service class (decorated with @service()) or { url, on: ServiceClass } for depends() but received ${what}`);
@@ -107,10 +120,11 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  *   @api() async generate(input: Input, ctx: ApiContext) { return this.sdxl.generate({ ...input }, { signal: ctx.signal }); }
  * }
  * // or an existing deployment: depends({ url: 'http://sdxl.internal:3000', on: SDXLControlNetService })
+ * // retries (default 3 tries, see docs/distributed-services.md): depends(SDXLControlNetService, { retry: { attempts: 5 } })
  * ```
  */
-export function depends<S extends ServiceClass>(target: S | { url: string; on: S }): Dependency<S> {
-  const spec = specOf(target);
+export function depends<S extends ServiceClass>(target: S | ({ url: string; on: S } & DependencyOptions), options?: DependencyOptions): Dependency<S> {
+  const spec = specOf(target, options);
   runtime().discovering?.push(spec);
   let resolved: DependencyTarget | undefined;
   const resolve = (): DependencyTarget => {

@@ -35,6 +35,7 @@ function collectApis(cls: Function, serviceName: string): ApiDefinition[] {
         doc: marked.doc,
         streaming: isGeneratorFunction(value),
         ...(marked.batching ? { batching: marked.batching } : {}),
+        idempotent: marked.idempotent === true,
       });
     }
   }

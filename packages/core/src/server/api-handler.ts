@@ -11,6 +11,8 @@ import type { BodyLimits } from './body-limits';
 import { readInput } from './read-input';
 import { requestIdOf } from './request-id';
 import { callContext } from '../sdk/call-context';
+import { DEADLINE_HEADER, NOT_STARTED_HEADER } from '../wire/deadline-header';
+import { callTimeoutMs } from './call-deadline';
 import { childSpan, parseTraceparent, TRACEPARENT_HEADER, type TraceContext } from '../wire/trace-context';
 import type { Span } from '@opentelemetry/api';
 import { registeredTracer, traceContextOf } from '../sdk/otel-tracer';
@@ -84,6 +86,8 @@ class ApiCall implements ApiContext, SlotWaiter {
   private answered = false;
   private holdsSlot = false;
   private timer?: NodeJS.Timeout;
+  /** The API's traffic.timeout, or the time its caller had left when that was less (call-deadline.ts). */
+  private timeoutMs = 0;
   private controller?: AbortController;
   private abortReason?: Error;
   private responseMetadata?: ApiResponseMetadata;
@@ -148,20 +152,17 @@ class ApiCall implements ApiContext, SlotWaiter {
     route.state.track(this.res);
     route.metrics.begin(route.endpoint);
     if (!route.state.acceptsCalls) {
-      this.req.resume();
       // While draining, the connection goes with this answer: the client reconnects elsewhere.
       if (route.state.phase === 'closing') this.res.shouldKeepAlive = false;
-      this.fail(notReady(route));
-      return;
+      return this.refuse(notReady(route));
     }
+    const timeoutMs = callTimeoutMs(this.req.headers[DEADLINE_HEADER], route.timeoutMs, route.serviceName);
+    if (typeof timeoutMs !== 'number') return this.refuse(timeoutMs);
     const entry = route.gate.enter(this);
-    if (entry === 'refused') {
-      this.req.resume();
-      this.fail(route.gate.refusal());
-      return;
-    }
-    // From arrival: time spent waiting for a slot counts against traffic.timeout.
-    this.timer = setTimeout(onTimeout, route.timeoutMs, this);
+    if (entry === 'refused') return this.refuse(route.gate.refusal());
+    this.timeoutMs = timeoutMs;
+    // From arrival: time spent waiting for a slot counts against the call's timeout.
+    this.timer = setTimeout(onTimeout, timeoutMs, this);
     if (entry === 'waiting') this.waitForSlot();
     else this.runOnSlot();
   }
@@ -169,7 +170,8 @@ class ApiCall implements ApiContext, SlotWaiter {
   private runOnSlot(): void {
     this.holdsSlot = true;
     // Everything the method does, generators' steps included, sees this request as its context.
-    callContext.run({ requestId: this.requestId, trace: this.trace, span: this.span }, () => {
+    const context = { requestId: this.requestId, trace: this.trace, span: this.span, deadline: this.started + this.timeoutMs };
+    callContext.run(context, () => {
       if (this.span) withActiveSpan(this.span, () => this.runCaught());
       else this.runCaught();
     });
@@ -208,9 +210,15 @@ class ApiCall implements ApiContext, SlotWaiter {
 
   slotRefused(error: BentoError): void {
     this.stopWaiting();
-    this.req.resume();
     // Refused while draining: the client reconnects elsewhere.
     if (this.route.state.phase === 'closing') this.res.shouldKeepAlive = false;
+    this.refuse(error);
+  }
+
+  /** Answers before the method runs, marked so (`x-bento-not-started`): a caller may safely send it again. */
+  private refuse(error: BentoError): void {
+    this.req.resume();
+    this.res.setHeader(NOT_STARTED_HEADER, '1');
     this.fail(error);
   }
 
@@ -278,19 +286,19 @@ class ApiCall implements ApiContext, SlotWaiter {
   }
 
   timeout(): void {
-    const { route } = this;
+    const { route, timeoutMs } = this;
     if (this.stopWaiting()) {
       route.gate.abandon(this);
-      this.req.resume();
-      this.fail(new TimeoutError(`${route.api.method} waited for a slot (max_concurrency ${route.gate.limit}) for the whole ${route.timeoutMs / 1000}s traffic.timeout of ${route.serviceName}; it did not run`, {
-        timeout_seconds: route.timeoutMs / 1000,
+      this.refuse(new TimeoutError(`${route.api.method} waited for a slot (max_concurrency ${route.gate.limit}) for the whole ${timeoutMs / 1000}s ${timeoutMs < route.timeoutMs ? `its caller had left (${DEADLINE_HEADER})` : `traffic.timeout of ${route.serviceName}`}; it did not run`, {
+        timeout_seconds: timeoutMs / 1000,
         queued: true,
       }));
       return;
     }
-    const error = new TimeoutError(`${route.api.method} did not finish within the ${route.timeoutMs / 1000}s traffic.timeout of ${route.serviceName}`, {
-      timeout_seconds: route.timeoutMs / 1000,
-    });
+    const error =
+      timeoutMs < route.timeoutMs
+        ? new TimeoutError(`${route.api.method} did not finish within the ${timeoutMs / 1000}s its caller had left (${DEADLINE_HEADER})`, { timeout_seconds: timeoutMs / 1000 })
+        : new TimeoutError(`${route.api.method} did not finish within the ${timeoutMs / 1000}s traffic.timeout of ${route.serviceName}`, { timeout_seconds: timeoutMs / 1000 });
     this.abort(error);
     this.fail(error);
   }

@@ -71,6 +71,13 @@ class Typed {
 @service({ name: 'Caller' })
 class Caller {
   typed = depends(Typed);
+  // Retry options keep the dependency's types; unknown options and `retry: true` do not compile.
+  retried = depends(Typed, { retry: { attempts: 5, backoff_ms: 50 } });
+  external = depends({ url: 'http://typed:3000', on: Typed, retry: false });
+  // @ts-expect-error retry options are attempts, backoff_ms, max_backoff_ms
+  misspelt = depends(Typed, { retry: { retries: 5 } });
+  // @ts-expect-error retry is an options object or false
+  always = depends(Typed, { retry: true });
 
   @api()
   async run(_input: unknown, ctx: ApiContext) {
@@ -80,6 +87,8 @@ class Caller {
     await this.typed.describe({ image: new Uint8Array(), params: { prompt: 1 } });
     // @ts-expect-error depends() calls take { signal } only: headers are a client option
     await this.typed.none(undefined, { headers: { a: 'b' } });
+    expectType<Equal<typeof this.retried, typeof this.typed>>();
+    expectType<Equal<typeof this.external, typeof this.typed>>();
     return described.steps;
   }
 }
