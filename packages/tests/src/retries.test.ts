@@ -176,7 +176,7 @@ describe('a connection cut while the dependency runs the method', () => {
   it('is not retried for an API that is not idempotent: the caller gets 503, the method ran once', async () => {
     const { status, json } = await postJson(`${caller!.url}/work`, { key: 'cut-work' });
     expect(status).toBe(503);
-    expect(json.error.message).toMatch(/^Service Flaky is unavailable at /);
+    expect(json.error.message).toMatch(/^Service Flaky is unavailable( \(\w+\))?$/);
     expect(seen.runs.get('cut-work')).toBe(1);
     expect(retriesOf(caller!, 'work')).toEqual([]);
   });
@@ -279,7 +279,7 @@ describe('retries against a dependency that is down', () => {
     caller = await serveForTest(HastyCaller, { internalToken: token, serviceMap: { Flaky: await unusedUrl() } });
     const { status, json } = await postJson(`${caller.url}/work`, { key: 'hasty' });
     expect(status).toBe(503);
-    expect(json.error.message).toMatch(/^Service Flaky is unavailable at .*\(ECONNREFUSED\)$/);
+    expect(json.error.message).toMatch(/^Service Flaky is unavailable \(ECONNREFUSED\)$/);
     // Ten tries were allowed; the deadline (1 s) ended them well before, with backoffs of up to 1, 2, 4… s.
     expect(retriesOf(caller, 'work').length).toBeLessThan(9);
   });
@@ -300,7 +300,7 @@ describe('retries against a dependency that is down', () => {
     caller = await serveForTest(OneShotCaller, { internalToken: token, serviceMap: { Flaky: await unusedUrl() } });
     const { status, json } = await postJson(`${caller.url}/work`, { key: 'one-shot' });
     expect(status).toBe(503);
-    expect(json.error.message).toMatch(/^Service Flaky is unavailable at /);
+    expect(json.error.message).toMatch(/^Service Flaky is unavailable \(\w+\)$/);
     expect(retriesOf(caller, 'work')).toEqual([]);
   });
 });
