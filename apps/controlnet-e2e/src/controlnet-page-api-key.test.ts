@@ -62,8 +62,15 @@ describeInBrowser('the ControlNet page with API keys on', () => {
     expect(await page.isVisible('#output')).toBe(true);
 
     // Both services' lines, the refused calls' and the generation's, and none carries the key.
-    const logged = JSON.stringify(app.served.logs());
+    // Services write their lines in batches (flushed within a second): wait for the last ones.
+    const deadline = Date.now() + 10_000;
+    const lines = () => app.served.logs();
+    while (!(lines().some((l) => l.status === 401) && lines().some((l) => l.service === 'ControlNet' && l.msg === 'generated')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const logged = JSON.stringify(lines());
     expect(logged).toContain('"status":401');
+    expect(logged).toContain('"msg":"generated"');
     expect(logged).toContain('SDXLControlNetService');
     expect(logged).not.toContain(KEY);
   }, 120_000);
