@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { generate } from '../support/http';
 import { discPng } from '../support/images';
-import { killStragglers, removeDemoModel, serveApp, tempDemoModel, type ServedApp } from '../support/serve-app';
+import { serveAppForSuite } from '../support/serve-app';
 import { getOverSocket, servicePid } from './processes';
 import { percentile, report } from './report';
 
@@ -39,20 +39,10 @@ interface Kill {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('load on ControlNet while SDXLControlNetService is killed twice', () => {
-  let modelDir: string;
-  let app: ServedApp;
-
-  beforeAll(async () => {
-    modelDir = tempDemoModel();
-    app = await serveApp(modelDir, 'production');
-  }, 120_000);
-  afterAll(async () => {
-    await app?.stop();
-    killStragglers();
-    removeDemoModel(modelDir);
-  });
+  const served = serveAppForSuite();
 
   it('answers every request with 200 or a clear 503/504, and succeeds again after each restart', async () => {
+    const app = served();
     const image = await discPng(64, 64);
     const supervisor = app.cli.child.pid!;
     const socket = app.sdxlSocket!;

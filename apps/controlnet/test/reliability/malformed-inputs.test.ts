@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { find, parsePrometheus } from '../../../../packages/tests/src/helpers/prometheus';
 import { generate, metricsOverSocket } from '../support/http';
 import { discPng } from '../support/images';
-import { killStragglers, removeDemoModel, serveApp, tempDemoModel, type ServedApp } from '../support/serve-app';
+import { serveAppForSuite } from '../support/serve-app';
 import { malformedRequest, type Malformed } from './malformed-requests';
 import { environOf, rssMiB, servicePid } from './processes';
 import { report } from './report';
@@ -54,20 +54,10 @@ function inProgress(text: string): number {
 }
 
 describe('10,000 malformed requests and vanishing streaming clients', () => {
-  let modelDir: string;
-  let app: ServedApp;
-
-  beforeAll(async () => {
-    modelDir = tempDemoModel();
-    app = await serveApp(modelDir, 'production');
-  }, 120_000);
-  afterAll(async () => {
-    await app?.stop();
-    killStragglers();
-    removeDemoModel(modelDir);
-  });
+  const served = serveAppForSuite();
 
   it('answers each with a 4xx, keeps both services up with bounded memory, and leaves nothing in flight', async () => {
+    const app = served();
     const png = await discPng(64, 64);
     const supervisor = app.cli.child.pid!;
     const pids = { ControlNet: servicePid(supervisor, 'ControlNet')!, SDXLControlNetService: servicePid(supervisor, 'SDXLControlNetService')! };

@@ -6,7 +6,7 @@
 import { find, parsePrometheus } from '../../../../packages/tests/src/helpers/prometheus';
 import { generate, type Answer } from '../support/http';
 import { discPng } from '../support/images';
-import { killStragglers, removeDemoModel, serveApp, tempDemoModel, type ServedApp } from '../support/serve-app';
+import { serveAppForSuite } from '../support/serve-app';
 import { report } from './report';
 
 const IN_FLIGHT = 50;
@@ -18,20 +18,10 @@ async function generatesInProgress(url: string): Promise<number> {
 }
 
 describe('SIGTERM to bento serve with 50 requests in flight', () => {
-  let modelDir: string;
-  let app: ServedApp;
-
-  beforeAll(async () => {
-    modelDir = tempDemoModel();
-    app = await serveApp(modelDir, 'production');
-  }, 120_000);
-  afterAll(async () => {
-    await app?.stop();
-    killStragglers();
-    removeDemoModel(modelDir);
-  });
+  const served = serveAppForSuite();
 
   it('completes all 50 before the graph stops, then exits 0', async () => {
+    const app = served();
     const image = await discPng(64, 64);
     const answers: Promise<Answer>[] = [];
     for (let i = 0; i < IN_FLIGHT; i++) {

@@ -89,3 +89,25 @@ export function childCommands(pid: number): string[] {
 }
 
 export { isRunning };
+
+/**
+ * For one describe block: before its tests, serves the app on a fresh demo model; after them,
+ * stops it and removes the model. Returns a getter for the running app.
+ */
+export function serveAppForSuite(mode: 'production' | 'development' = 'production'): () => ServedApp {
+  let modelDir: string | undefined;
+  let app: ServedApp | undefined;
+  beforeAll(async () => {
+    modelDir = tempDemoModel();
+    app = await serveApp(modelDir, mode);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.stop();
+    killStragglers();
+    removeDemoModel(modelDir);
+  });
+  return () => {
+    if (!app) throw new Error('the app is served only once the tests of its describe block run');
+    return app;
+  };
+}

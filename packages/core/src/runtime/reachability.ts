@@ -1,3 +1,4 @@
+import { secondsFromEnv } from '../config/env-seconds';
 import { connect, type Socket } from 'node:net';
 
 /**
@@ -13,12 +14,7 @@ export const DEFAULT_CONNECT_TIMEOUT_S = 5;
 
 /** `BENTO_CONNECT_TIMEOUT` in milliseconds (seconds in the variable, decimals allowed); throws on a bad value. */
 export function connectTimeoutMs(value: string | undefined = process.env[CONNECT_TIMEOUT_ENV]): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_CONNECT_TIMEOUT_S * 1000;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new Error(`${CONNECT_TIMEOUT_ENV} must be a number of seconds above 0 (at most 3600), not ${JSON.stringify(value)}`);
-  }
-  return Math.round(seconds * 1000);
+  return secondsFromEnv(CONNECT_TIMEOUT_ENV, value, DEFAULT_CONNECT_TIMEOUT_S);
 }
 
 /** The error of a connection not made in time: `ETIMEDOUT`, as the OS itself would say much later. */

@@ -1,44 +1,12 @@
 import { Registry } from 'prom-client';
 import { inMetricsPool, scrapeThroughPrimary, shareWithPrimary } from './cluster-metrics';
+import { collected, histogramSamples, histogramSeries, observeIn, type HistogramSeries } from './collected-metric';
 import { collectProcessMetrics } from './process-metrics';
 
 /** Latency buckets in seconds: sub-millisecond API calls up to minute-long generations. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
-interface FinishedSeries {
-  labels: { endpoint: string; service_name: string; http_response_code: string };
-  count: number;
-  sum: number;
-  /** Non-cumulative count per bucket; the last slot is +Inf. */
-  buckets: Float64Array;
-}
-
-interface MetricValue {
-  metricName?: string;
-  labels: Record<string, string | number>;
-  value: number;
-}
-
-/** A metric prom-client's Registry can render: it calls `get()` at scrape time. */
-interface CollectedMetric {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge' | 'histogram';
-  aggregator: 'sum';
-  get(): Promise<{ name: string; help: string; type: string; aggregator: 'sum'; values: MetricValue[] }>;
-  reset(): void;
-}
-
-function collected(name: string, help: string, type: CollectedMetric['type'], values: () => MetricValue[], reset: () => void): CollectedMetric {
-  return {
-    name,
-    help,
-    type,
-    aggregator: 'sum',
-    get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
-    reset,
-  };
-}
+type FinishedSeries = HistogramSeries<{ endpoint: string; service_name: string; http_response_code: string }>;
 
 /**
  * The Prometheus metrics of one service, in a registry of its own so several servers can live in
@@ -61,7 +29,7 @@ export class ServiceMetrics {
       collected(names.total, 'Requests answered, by endpoint and HTTP status code', 'counter', () => [...this.finished.values()].map((s) => ({ labels: s.labels, value: s.count })), clear) as never,
     );
     this.registry.registerMetric(
-      collected(names.duration, 'Time from request to response, in seconds', 'histogram', () => this.histogramValues(names.duration), clear) as never,
+      collected(names.duration, 'Time from request to response, in seconds', 'histogram', () => histogramSamples(names.duration, DURATION_BUCKETS, this.finished.values()), clear) as never,
     );
     this.registry.registerMetric(
       collected(names.inProgress, 'Requests being handled now', 'gauge', () => [...this.inProgress].map(([endpoint, value]) => ({ labels: { endpoint, service_name: this.serviceName }, value })), () => this.inProgress.clear()) as never,
@@ -81,34 +49,10 @@ export class ServiceMetrics {
     const key = status + endpoint;
     let series = this.finished.get(key);
     if (!series) {
-      series = {
-        labels: { endpoint, service_name: this.serviceName, http_response_code: String(status) },
-        count: 0,
-        sum: 0,
-        buckets: new Float64Array(DURATION_BUCKETS.length + 1),
-      };
+      series = histogramSeries({ endpoint, service_name: this.serviceName, http_response_code: String(status) }, DURATION_BUCKETS);
       this.finished.set(key, series);
     }
-    series.count++;
-    series.sum += seconds;
-    let bucket = 0;
-    while (bucket < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[bucket]!) bucket++;
-    series.buckets[bucket]!++;
-  }
-
-  private histogramValues(name: string): MetricValue[] {
-    const values: MetricValue[] = [];
-    for (const series of this.finished.values()) {
-      let cumulative = 0;
-      for (let i = 0; i <= DURATION_BUCKETS.length; i++) {
-        cumulative += series.buckets[i]!;
-        const le = i < DURATION_BUCKETS.length ? DURATION_BUCKETS[i]! : '+Inf';
-        values.push({ metricName: `${name}_bucket`, labels: { le, ...series.labels }, value: cumulative });
-      }
-      values.push({ metricName: `${name}_sum`, labels: series.labels, value: series.sum });
-      values.push({ metricName: `${name}_count`, labels: series.labels, value: series.count });
-    }
-    return values;
+    observeIn(series, DURATION_BUCKETS, seconds);
   }
 
   /** The Prometheus text exposition of every metric: of every worker, in a worker pool. */

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { secondsFromEnv } from '../config/env-seconds';
 
 /**
  * How long an answer may wait for a client that takes none of its bytes. A client that stops
@@ -12,12 +13,7 @@ export const DEFAULT_SEND_TIMEOUT_S = 30;
 
 /** `BENTO_SEND_TIMEOUT` in milliseconds (seconds in the variable, decimals allowed); throws on a bad value. */
 export function sendTimeoutMs(value: string | undefined = process.env[SEND_TIMEOUT_ENV]): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_SEND_TIMEOUT_S * 1000;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new Error(`${SEND_TIMEOUT_ENV} must be a number of seconds above 0 (at most 3600), not ${JSON.stringify(value)}`);
-  }
-  return Math.round(seconds * 1000);
+  return secondsFromEnv(SEND_TIMEOUT_ENV, value, DEFAULT_SEND_TIMEOUT_S);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { collected, histogramSamples, histogramSeries, observeIn, type HistogramSeries } from '../collected-metric';
 
 /** Rows per call of a batchable method: powers of two up to ten times the default max_batch_size. */
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -8,31 +9,7 @@ export const BATCH_QUEUE_METRIC = 'bento_service_batch_queue_size';
 
 type Labels = { endpoint: string; service_name: string };
 
-interface Series {
-  labels: Labels;
-  count: number;
-  sum: number;
-  /** Non-cumulative count per bucket; the last slot is +Inf. */
-  buckets: Float64Array;
-}
-
-interface MetricValue {
-  metricName?: string;
-  labels: Record<string, string | number>;
-  value: number;
-}
-
-/** A metric prom-client's Registry renders by calling `get()` at scrape time; summed over a pool's workers. */
-function collected(name: string, help: string, type: 'histogram' | 'gauge', values: () => MetricValue[], reset: () => void): object {
-  return {
-    name,
-    help,
-    type,
-    aggregator: 'sum',
-    get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
-    reset,
-  };
-}
+type Series = HistogramSeries<Labels>;
 
 /**
  * The batching metrics of one service, in its registry:
@@ -55,14 +32,10 @@ export class BatchMetrics {
   observe(endpoint: string, rows: number): void {
     let series = this.series.get(endpoint);
     if (!series) {
-      series = { labels: this.labels(endpoint), count: 0, sum: 0, buckets: new Float64Array(BATCH_SIZE_BUCKETS.length + 1) };
+      series = histogramSeries(this.labels(endpoint), BATCH_SIZE_BUCKETS);
       this.series.set(endpoint, series);
     }
-    series.count++;
-    series.sum += rows;
-    let bucket = 0;
-    while (bucket < BATCH_SIZE_BUCKETS.length && rows > BATCH_SIZE_BUCKETS[bucket]!) bucket++;
-    series.buckets[bucket]!++;
+    observeIn(series, BATCH_SIZE_BUCKETS, rows);
   }
 
   /** Reports `queued()` (calls waiting) as the queue size of the API at `endpoint`. */
@@ -74,25 +47,9 @@ export class BatchMetrics {
     return { endpoint, service_name: this.serviceName };
   }
 
-  private histogramValues(): MetricValue[] {
-    const name = BATCH_SIZE_METRIC;
-    const out: MetricValue[] = [];
-    for (const series of this.series.values()) {
-      let cumulative = 0;
-      for (let i = 0; i <= BATCH_SIZE_BUCKETS.length; i++) {
-        cumulative += series.buckets[i]!;
-        const le = i < BATCH_SIZE_BUCKETS.length ? BATCH_SIZE_BUCKETS[i]! : '+Inf';
-        out.push({ metricName: `${name}_bucket`, labels: { le, ...series.labels }, value: cumulative });
-      }
-      out.push({ metricName: `${name}_sum`, labels: series.labels, value: series.sum });
-      out.push({ metricName: `${name}_count`, labels: series.labels, value: series.count });
-    }
-    return out;
-  }
-
   /** Registers both metrics in `registry`. */
   register(registry: Registry): void {
-    const histogram = collected(BATCH_SIZE_METRIC, 'Rows per call of a batchable API method (calls merged by adaptive batching)', 'histogram', () => this.histogramValues(), () => this.series.clear());
+    const histogram = collected(BATCH_SIZE_METRIC, 'Rows per call of a batchable API method (calls merged by adaptive batching)', 'histogram', () => histogramSamples(BATCH_SIZE_METRIC, BATCH_SIZE_BUCKETS, this.series.values()), () => this.series.clear());
     const queue = collected(
       BATCH_QUEUE_METRIC,
       'Calls of a batchable API waiting for their batch',
