@@ -6,9 +6,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { BuildahStore, buildahUnavailable } from '../../../tools/containers/buildah';
+import { pollUntil, unusedPort } from '../../../packages/tests/src/helpers/wait';
 import {
   envOf,
   execForm,
@@ -146,14 +146,14 @@ describeImage(
     });
 
     it('serves ControlNet: /livez is 200, the health check passes, SIGTERM drains and exits 0', async () => {
-      const port = await freePort();
+      const port = await unusedPort();
       // Chroot isolation shares this machine's network: the service listens on a free port here.
       // The map names an address where nothing listens, so the dependency is reported missing.
       const service = store.start(
         store.runArgs(container, config.Cmd, {
           PORT: String(port),
           BENTO_SERVICE_MAP: JSON.stringify({
-            SDXLControlNetService: `http://127.0.0.1:${await freePort()}`,
+            SDXLControlNetService: `http://127.0.0.1:${await unusedPort()}`,
           }),
         }),
       );
@@ -200,26 +200,7 @@ function seconds(since: number): string {
   return `${Math.round((Date.now() - since) / 1000)} s`;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-async function pollUntil(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  gaveUp: () => boolean,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !gaveUp()) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
-}
 
 /** The processes of a process group (Linux /proc): pid and command name. */
 function processesInGroup(pgid: number): { pid: number; comm: string }[] {

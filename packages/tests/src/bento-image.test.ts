@@ -6,11 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BuildahStore, buildahUnavailable, killGroup } from '../../../tools/containers/buildah';
 import { BENTO_BIN } from './helpers/cli';
+import { pollUntil, unusedPort } from './helpers/wait';
 
 const WORKSPACE = path.resolve(__dirname, '../../..');
 const unavailable = buildahUnavailable();
@@ -60,9 +60,9 @@ describeImage(`a bento's ControlNet image built with buildah${unavailable ? ` (s
   });
 
   it('serves ControlNet: /livez 200, /readyz names the missing dependency, its health check passes', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     // Chroot isolation shares this machine's network; the map names an address where nothing listens.
-    const env = { PORT: String(port), BENTO_SERVICE_MAP: JSON.stringify({ SDXLControlNetService: `http://127.0.0.1:${await freePort()}` }) };
+    const env = { PORT: String(port), BENTO_SERVICE_MAP: JSON.stringify({ SDXLControlNetService: `http://127.0.0.1:${await unusedPort()}` }) };
     // As the image's user, as a container engine runs it: /app must be readable by it.
     const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
     const service = store.start(['buildah', ...store.globalArgs, 'run', '--isolation', 'chroot', '--user', config.User, ...envArgs, container, '--', ...config.Cmd]);
@@ -81,21 +81,5 @@ describeImage(`a bento's ControlNet image built with buildah${unavailable ? ` (s
   }, 180_000);
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-/** Polls `check` until it is true, `gaveUp` says to stop, or the time is up. */
-async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, gaveUp: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !gaveUp()) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
-}
 

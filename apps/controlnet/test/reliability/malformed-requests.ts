@@ -5,6 +5,7 @@
  * be a valid request by chance: each breaks the format or the schema on purpose.
  */
 import { encodeFrames } from '../../../../packages/core/src/wire';
+import { prng } from '../../../../tools/demo-model/design';
 
 export interface Malformed {
   kind: string;
@@ -15,16 +16,10 @@ export interface Malformed {
   body: Buffer;
 }
 
-/** A small deterministic PRNG (mulberry32): the cases must not depend on Math.random. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Uniform in [0, 1) and seeded: the cases must not depend on Math.random. */
+function seeded(seed: number): () => number {
+  const next = prng(seed); // uniform in [-1, 1)
+  return () => (next() + 1) / 2;
 }
 
 function randomBytes(random: () => number, length: number): Buffer {
@@ -80,7 +75,7 @@ const BAD_PARAMS: Array<Record<string, unknown>> = [
 
 /** Request `index` of the malformed set; `png` is a valid 64×64 PNG to break. */
 export function malformedRequest(index: number, png: Buffer): Malformed {
-  const random = prng(index + 1);
+  const random = seeded(index + 1);
   const boundary = `bento-test-${index}`;
   const multipart = (body: Buffer, kind: string, path = '/generate', type = `multipart/form-data; boundary=${boundary}`): Malformed => ({ kind, target: 'public', path, headers: { 'content-type': type }, body });
   const withImage = (image: Buffer, params: unknown = GOOD_PARAMS) =>
