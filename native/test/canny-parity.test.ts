@@ -47,16 +47,32 @@ describe.each(onBackends)('backend %s', (backend) => {
     }
   });
 
-  test('the async variant matches and runs off the event loop', async () => {
+  test('the async variant matches the sync bits', async () => {
     const f = fixtures.find((x) => x.name.startsWith('coffee-gray'))!;
-    const c = f.cases[0];
-    let ticked = false;
-    const pending = canny(f.image, { low: c.low, high: c.high, backend });
-    setImmediate(() => (ticked = true));
-    const results = await Promise.all([pending, ...f.cases.map((k) => canny(f.image, { ...k, backend }))]);
-    expect(firstDifference(results[0].data, c.expected)).toBe(-1);
-    results.slice(1).forEach((r, i) => expect(firstDifference(r.data, f.cases[i].expected)).toBe(-1));
-    expect(ticked).toBe(true);
+    const results = await Promise.all(f.cases.map((k) => canny(f.image, { ...k, backend })));
+    results.forEach((r, i) => expect(firstDifference(r.data, f.cases[i].expected)).toBe(-1));
+  });
+
+  test('the async variant runs off the event loop', async () => {
+    // The event loop must keep turning while the work is pending. The work is made long (a large
+    // image, the widest aperture, one thread per call) so that it cannot all finish before the
+    // loop's first turn even when the machine is busy: a small image once finished first on a
+    // loaded CI host, and its completion ran before any setImmediate could.
+    const image = tiledCoffeeGray(1000, 700);
+    let turns = 0;
+    let pending = true;
+    const turn = (): void => {
+      turns += 1;
+      if (pending) setImmediate(turn);
+    };
+    const work = Promise.all(
+      Array.from({ length: 8 }, () => canny(image, { low: 30, high: 90, aperture: 7, backend, threads: 1 })),
+    );
+    setImmediate(turn);
+    const results = await work;
+    pending = false;
+    expect(results.every((r) => r.width === 1000 && r.height === 700)).toBe(true);
+    expect(turns).toBeGreaterThan(0);
   });
 
   test('cannyEdgesRgb returns the OpenCV edges stacked to three channels', async () => {
@@ -77,12 +93,7 @@ describe.each(onBackends)('backend %s', (backend) => {
 
 test('large images split across threads still match the single-thread bits', () => {
   // 1000 x 700 gray from tiling a photo: many bands, edges crossing every band boundary.
-  const f = fixtures.find((x) => x.name.startsWith('coffee-gray'))!;
-  const { width: w, height: h } = f.image;
-  const W = 1000, H = 700;
-  const data = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[y * W + x] = f.image.data[(y % h) * w + (x % w)];
-  const image = { data, width: W, height: H, channels: 1 };
+  const image = tiledCoffeeGray(1000, 700);
   for (const aperture of [3, 7] as const) {
     const one = cannySync(image, { low: 30, high: 90, aperture, backend: 'cpu', threads: 1 });
     for (const threads of [2, 4, 16, 43]) {
@@ -91,6 +102,15 @@ test('large images split across threads still match the single-thread bits', () 
     }
   }
 });
+
+/** A gray image of the given size tiled from the coffee photo. */
+function tiledCoffeeGray(W: number, H: number) {
+  const f = fixtures.find((x) => x.name.startsWith('coffee-gray'))!;
+  const { width: w, height: h } = f.image;
+  const data = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[y * W + x] = f.image.data[(y % h) * w + (x % w)];
+  return { data, width: W, height: H, channels: 1 };
+}
 
 // Hysteresis on the GPU crosses many 32x32 tiles here; runs only where CUDA is usable.
 const cudaTest = backends().cuda.available ? test : test.skip;
