@@ -3,9 +3,8 @@ import { maxQueueSize, TrafficSchema } from './service-options';
 describe('traffic.max_queue_size', () => {
   const traffic = (input: object) => TrafficSchema.parse(input);
 
-  it('is 0 without external_queue, whatever max_queue_size says: requests over the limit get 429', () => {
+  it('is 0 without external_queue: requests over the limit get 429', () => {
     expect(maxQueueSize(traffic({ max_concurrency: 3 }))).toBe(0);
-    expect(maxQueueSize(traffic({ max_concurrency: 3, max_queue_size: 10 }))).toBe(0);
   });
 
   it('defaults to 4 × max_concurrency with external_queue, or takes what is given', () => {

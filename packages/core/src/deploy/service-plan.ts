@@ -1,5 +1,6 @@
 import type { DeploymentConfig, RuntimeOverrides, ServiceDeploymentConfig } from '../config/deployment-config';
 import type { ResolvedServiceOptions } from '../config/service-options';
+import { trafficProblems } from '../config/traffic-consistency';
 import { ConfigError } from '../errors';
 import { CONFIG_OVERRIDES_ENV, INTERNAL_TOKEN_ENV, SERVICE_MAP_ENV } from './env-names';
 import type { GraphManifest, ServiceManifest } from './graph-manifest';
@@ -102,6 +103,14 @@ function gpusOf(service: ServiceManifest, own: ServiceDeploymentConfig | undefin
   return overridden ?? instanceType?.gpus ?? service.options.resources?.gpu ?? 0;
 }
 
+/** The service's traffic with the deployment's overrides over it; refused when the two disagree. */
+function trafficOf(service: ServiceManifest, own: ServiceDeploymentConfig | undefined, source: string): ServicePlan['traffic'] {
+  const traffic = { ...service.options.traffic, ...(own?.config ?? own?.config_overrides)?.traffic };
+  const problems = trafficProblems(traffic);
+  if (problems.length > 0) throw new ConfigError(`${source} is invalid: services.${service.name}: ${problems.join('; ')}`);
+  return traffic;
+}
+
 function imageOf(service: ServiceManifest, name: string, options: RenderOptions): string {
   const base = `${name}-${dnsName(service.name)}:${options.version ?? 'latest'}`;
   return options.imagePrefix ? `${options.imagePrefix.replace(/\/+$/, '')}/${base}` : base;
@@ -156,7 +165,7 @@ export function planServices(manifest: GraphManifest, config: DeploymentConfig, 
         memory: resources.memory,
         gpu: gpusOf(service, own, instanceType, source),
       },
-      traffic: { ...service.options.traffic, ...overrides.traffic },
+      traffic: trafficOf(service, own, source),
       workers: overrides.workers ?? service.options.workers,
       instanceType,
       minReplicas,

@@ -39,6 +39,21 @@ describe('applyConfigOverrides', () => {
     );
   });
 
+  it("checks the service's traffic with the overrides merged in", () => {
+    const graph = buildServiceGraph(Caller);
+    // The override turns the queue on, so its size set alongside is consistent.
+    applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: JSON.stringify({ Callee: { traffic: { external_queue: true, max_queue_size: 8 } } }) });
+    expect(getServiceDefinition(Callee).options.traffic).toMatchObject({ external_queue: true, max_queue_size: 8 });
+    // max_concurrency is 100 by default: an autoscaler target above it is refused, and nothing is applied.
+    expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: JSON.stringify({ Caller: { traffic: { concurrency: 150 } } }) })).toThrow(
+      'BENTO_CONFIG_OVERRIDES is invalid for Caller: traffic.concurrency (150) is above traffic.max_concurrency (100)',
+    );
+    expect(getServiceDefinition(Caller).options.traffic.concurrency).toBeUndefined();
+    expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: JSON.stringify({ Caller: { traffic: { max_queue_size: 5 } } }) })).toThrow(
+      'BENTO_CONFIG_OVERRIDES is invalid for Caller: traffic.max_queue_size (5) is set but traffic.external_queue is not true',
+    );
+  });
+
   it('names the variable and the problem', () => {
     const graph = buildServiceGraph(Caller);
     expect(() => applyConfigOverrides(graph, { BENTO_CONFIG_OVERRIDES: '{' })).toThrow('BENTO_CONFIG_OVERRIDES is not valid JSON');

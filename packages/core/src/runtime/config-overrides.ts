@@ -1,5 +1,6 @@
 import { RuntimeOverridesSchema } from '../config/deployment-config';
 import { describeIssues } from '../config/format-issues';
+import { trafficProblems } from '../config/traffic-consistency';
 import { ConfigError } from '../errors';
 import { getServiceDefinition } from '../sdk/definition';
 import type { ServiceGraph } from '../sdk/service-graph';
@@ -31,7 +32,12 @@ export function applyConfigOverrides(graph: ServiceGraph, env: NodeJS.ProcessEnv
     const definition = definitions.get(name);
     if (!definition) throw new ConfigError(`${CONFIG_OVERRIDES_ENV} names ${name}, which is not in this graph (its services: ${[...definitions.keys()].join(', ')})`);
     // Replaced rather than edited in place: the resolved traffic object may be shared with a default.
-    if (overrides.traffic) definition.options.traffic = { ...definition.options.traffic, ...overrides.traffic };
+    if (overrides.traffic) {
+      const traffic = { ...definition.options.traffic, ...overrides.traffic };
+      const problems = trafficProblems(traffic);
+      if (problems.length > 0) throw new ConfigError(`${CONFIG_OVERRIDES_ENV} is invalid for ${name}: ${problems.join('; ')}`);
+      definition.options.traffic = traffic;
+    }
     if (overrides.workers !== undefined) definition.options.workers = overrides.workers;
     if (overrides.cors) definition.options.cors = overrides.cors;
   }

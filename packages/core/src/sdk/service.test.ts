@@ -68,6 +68,24 @@ describe('@service options', () => {
     }).toThrow(/Invalid options for service Typo: .*trafic/);
   });
 
+  it('refuses traffic options that are valid alone but contradict each other', () => {
+    expect(() => {
+      @service({ name: 'NoQueue', traffic: { max_queue_size: 10 } })
+      class NoQueue {}
+      void NoQueue;
+    }).toThrow(/Invalid options for service NoQueue: traffic\.max_queue_size \(10\) is set but traffic\.external_queue is not true/);
+    expect(() => {
+      @service({ name: 'Overscaled', traffic: { max_concurrency: 4, concurrency: 5 } })
+      class Overscaled {}
+      void Overscaled;
+    }).toThrow(/Invalid options for service Overscaled: traffic\.concurrency \(5\) is above traffic\.max_concurrency \(4\)/);
+    expect(() => {
+      @service({ name: 'Queued', traffic: { max_concurrency: 4, concurrency: 4, external_queue: true, max_queue_size: 10 } })
+      class Queued {}
+      void Queued;
+    }).not.toThrow();
+  });
+
   it('refuses a bad service name', () => {
     expect(() => {
       @service({ name: '1st service' })

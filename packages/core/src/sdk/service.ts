@@ -1,5 +1,6 @@
 import { describeIssues } from '../config/format-issues';
 import { ServiceOptionsSchema, type ServiceOptions } from '../config/service-options';
+import { trafficProblems } from '../config/traffic-consistency';
 import { ConfigError } from '../errors';
 import { isReservedRoute } from './built-in-routes';
 import {
@@ -73,6 +74,8 @@ export function service(options: ServiceOptions = {}) {
       throw new ConfigError(`Invalid options for service ${displayName}: ${describeIssues(parsed.error)}`);
     }
     const resolved = parsed.data;
+    const problems = trafficProblems(resolved.traffic);
+    if (problems.length > 0) throw new ConfigError(`Invalid options for service ${displayName}: ${problems.join('; ')}`);
     const name = resolved.name ?? cls.name;
     if (!name) throw new ConfigError('@service() on an anonymous class needs a name option');
     const definition: ServiceDefinition = { name, options: resolved, apis: collectApis(cls, name) };

@@ -171,6 +171,12 @@ describe('renderDeployment', () => {
     const gpuClash = structuredClone(config);
     (gpuClash.services.Model.config_overrides.resources as Record<string, unknown>).gpu = 1;
     expect(() => renderDeployment({ manifest, config: gpuClash })).toThrow('resources.gpu is 1 but instance_type gpu.l4.2 has 2');
+    // Model's max_concurrency is 10: an autoscaler target above it would add replicas only after 429s.
+    const overscaled = structuredClone(config);
+    overscaled.services.Model.config_overrides.traffic.concurrency = 12;
+    expect(() => renderDeployment({ manifest, config: overscaled, options: { configSource: 'c.yaml' } })).toThrow(
+      'c.yaml is invalid: services.Model: traffic.concurrency (12) is above traffic.max_concurrency (10)',
+    );
   });
 
   describe('written as a kustomize directory', () => {
