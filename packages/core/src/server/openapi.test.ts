@@ -85,4 +85,19 @@ describe('buildOpenApiDocument', () => {
       expect(doc.paths['/describe']!.post!.responses[status].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
     }
   });
+
+  it('lists the deadline and request-id headers a caller may send, and the headers of the answers', () => {
+    const post = doc.paths['/describe']!.post!;
+    const parameters = Object.fromEntries((post.parameters as { name: string; schema: { pattern: string } }[]).map((p) => [p.name, p]));
+    expect(parameters['x-bento-deadline-ms']).toMatchObject({ in: 'header', required: false, schema: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 } });
+    expect(parameters['x-request-id']).toMatchObject({ in: 'header', required: false });
+    // The pattern is the one the server keeps ids by.
+    const pattern = new RegExp(parameters['x-request-id'].schema.pattern);
+    expect(['req-1.a:b', 'x'.repeat(128)].every((id) => pattern.test(id))).toBe(true);
+    expect(['', 'a b', 'x'.repeat(129)].some((id) => pattern.test(id))).toBe(false);
+    expect(Object.keys(post.responses['429'].headers).sort()).toEqual(['Retry-After', 'x-bento-not-started', 'x-request-id']);
+    expect(Object.keys(post.responses['503'].headers).sort()).toEqual(['x-bento-not-started', 'x-request-id']);
+    expect(Object.keys(post.responses['500'].headers)).toEqual(['x-request-id']);
+    expect(Object.keys(post.responses['200'].headers)).toEqual(['x-request-id']);
+  });
 });

@@ -2,6 +2,8 @@ import { BUILT_IN_ROUTES } from '../sdk/built-in-routes';
 import { z } from 'zod';
 import type { ApiDefinition, Schema, ServiceDefinition } from '../sdk/definition';
 import { ioKindOf, type IoKind } from '../sdk/io-kind';
+import { DEADLINE_HEADER, MAX_DEADLINE_MS, NOT_STARTED_HEADER } from '../wire/deadline-header';
+import { SAFE_REQUEST_ID } from './request-id';
 
 type JsonSchema = Record<string, unknown>;
 type Encoding = 'json' | 'multipart';
@@ -59,10 +61,46 @@ const ERROR_RESPONSES: Record<string, string> = {
   '504': 'The request ran longer than traffic.timeout',
 };
 
+/** Headers a caller may send with any API call (see docs/distributed-services.md#retries-and-deadlines). */
+const REQUEST_HEADERS = [
+  {
+    name: DEADLINE_HEADER,
+    in: 'header',
+    required: false,
+    description:
+      'The milliseconds the caller has left: the service runs the call for at most that long (or its traffic.timeout, if shorter), ' +
+      'answers 504 after, and 504 at once for 0. A value that is not one whole number gives 400.',
+    schema: { type: 'integer', minimum: 0, maximum: MAX_DEADLINE_MS },
+  },
+  {
+    name: 'x-request-id',
+    in: 'header',
+    required: false,
+    description: 'An id for this request, echoed in the answer and the logs; one is made when absent or not 1-128 letters, digits and "_-.:"',
+    schema: { type: 'string', pattern: SAFE_REQUEST_ID.source },
+  },
+];
+
+const REQUEST_ID_HEADER = { description: "The request's id, as given or made", schema: { type: 'string' } };
+const NOT_STARTED = {
+  description: '"1" when the answer came before the method ran (starting, draining, at max_concurrency, queued past the timeout): sending the request again cannot run the method twice',
+  schema: { const: '1' },
+};
+/** Headers on error answers, beyond x-request-id: which statuses may say the method never ran. */
+const ERROR_HEADERS: Record<string, Record<string, unknown>> = {
+  '429': { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } }, [NOT_STARTED_HEADER]: NOT_STARTED },
+  '503': { [NOT_STARTED_HEADER]: NOT_STARTED },
+  '504': { [NOT_STARTED_HEADER]: NOT_STARTED },
+};
+
 function errorResponses(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-    out[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    out[status] = {
+      description,
+      headers: { 'x-request-id': REQUEST_ID_HEADER, ...ERROR_HEADERS[status] },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
   return out;
 }
@@ -108,8 +146,9 @@ function operation(api: ApiDefinition): Record<string, unknown> {
     ...(api.streaming ? { 'x-bento-streaming': true } : {}),
     // Callers may send several rows per call; the server merges calls (see docs/batching.md).
     ...(api.batching ? { 'x-bento-batchable': api.batching } : {}),
+    parameters: REQUEST_HEADERS,
     requestBody,
-    responses: { '200': successResponse(api), ...errorResponses() },
+    responses: { '200': { ...successResponse(api), headers: { 'x-request-id': REQUEST_ID_HEADER } }, ...errorResponses() },
   };
 }
 
