@@ -56,7 +56,7 @@ describe('a service with cors.allow_origins listed, and API keys', () => {
     expect(corsHeaders(response)).toEqual({
       'access-control-allow-origin': APP,
       'access-control-allow-methods': 'GET, POST',
-      'access-control-allow-headers': 'authorization, content-type, x-api-key, x-request-id, traceparent, x-client-version',
+      'access-control-allow-headers': 'authorization, content-type, x-api-key, x-request-id, traceparent, tracestate, x-bento-deadline-ms, x-client-version',
       'access-control-max-age': '120',
     });
     expect(response.headers.get('vary')).toBe('Origin');
@@ -75,7 +75,7 @@ describe('a service with cors.allow_origins listed, and API keys', () => {
     const answer = await postJson(`${running.url}/echo`, { text: 'hi' }, { origin: APP, 'x-api-key': KEY });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBe(APP);
-    expect(answer.headers.get('access-control-expose-headers')).toBe('x-request-id, x-bento-error-service, x-seed');
+    expect(answer.headers.get('access-control-expose-headers')).toBe('x-request-id, x-bento-error-service, retry-after, x-bento-not-started, x-seed');
     expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
     expect(answer.headers.get('vary')).toBe('Origin');
     expect(answer.headers.get('x-seed')).toBe('42');

@@ -131,6 +131,28 @@ describe('OpenTelemetry spans of API calls and depends() calls', () => {
     expect(backServer.attributes['bento.request_id']).toBe('otel-public');
   });
 
+  it("passes the caller's tracestate on to every hop and into the spans' trace state", async () => {
+    const state = 'congo=t61rcWkgMzE,tenant1@vendor=a-b';
+    // Blanks around members are trimmed, as the W3C spec allows.
+    const answer = await postJson(`${front.url}/relayedTracestate`, {}, { traceparent: traceparent(), tracestate: ' congo=t61rcWkgMzE , tenant1@vendor=a-b' });
+    expect(answer.json).toEqual({ internal: state, public: state });
+    // Front's SERVER span, and a CLIENT span and Back's SERVER span for each of the two calls.
+    const spans = await spansOf(TRACE_ID, 5);
+    expect(spans).toHaveLength(5);
+    for (const span of spans) expect([span.name, span.spanContext().traceState?.serialize()]).toEqual([span.name, state]);
+  });
+
+  it('drops a malformed tracestate whole, and one that comes without a valid traceparent', async () => {
+    for (const headers of [
+      { traceparent: traceparent(), tracestate: 'Upper=case' },
+      { traceparent: traceparent(), tracestate: 'a=1,a=2' },
+      { traceparent: 'not-a-traceparent', tracestate: 'congo=t61rcWkgMzE' },
+    ]) {
+      const answer = await postJson(`${front.url}/relayedTracestate`, {}, headers);
+      expect([headers, answer.json]).toEqual([headers, { internal: null, public: null }]);
+    }
+  });
+
   it('makes no spans once no SDK is registered, and the trace still travels the same way', async () => {
     trace.disable();
     try {
@@ -143,6 +165,8 @@ describe('OpenTelemetry spans of API calls and depends() calls', () => {
       expect(backLine.trace_id).toBe(TRACE_ID);
       expect(backLine.span_id).toMatch(/^[0-9a-f]{16}$/);
       expect(new Set([CALLER_SPAN, frontLine.span_id, backLine.span_id]).size).toBe(3);
+      const relayed = await postJson(`${front.url}/relayedTracestate`, {}, { traceparent: traceparent(), tracestate: 'congo=t61rcWkgMzE' });
+      expect(relayed.json).toEqual({ internal: 'congo=t61rcWkgMzE', public: 'congo=t61rcWkgMzE' });
       expect(exporter.getFinishedSpans()).toEqual([]);
     } finally {
       trace.setGlobalTracerProvider(provider);

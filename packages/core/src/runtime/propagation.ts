@@ -1,18 +1,18 @@
 import { context, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { callContext } from '../sdk/call-context';
 import { parentContext, registeredTracer, traceContextOf } from '../sdk/otel-tracer';
-import { childSpan, formatTraceparent, TRACEPARENT_HEADER } from '../wire/trace-context';
+import { childSpan, traceHeaders } from '../wire/trace-context';
 import { INTERNAL_ROUTE_PREFIX } from '../wire/internal-route';
 
 /**
  * Headers a call to another service carries from the request being served: its request id (so
- * both services log one id) and a `traceparent` naming a new span in its trace. Empty outside a
- * request (a call from onStartup).
+ * both services log one id), a `traceparent` naming a new span in its trace, and the caller's
+ * `tracestate` as it came. Empty outside a request (a call from onStartup).
  */
 export function propagationHeaders(): Record<string, string> {
   const current = callContext.getStore();
   if (!current) return {};
-  return { 'x-request-id': current.requestId, [TRACEPARENT_HEADER]: formatTraceparent(childSpan(current.trace)) };
+  return { 'x-request-id': current.requestId, ...traceHeaders(childSpan(current.trace)) };
 }
 
 /**
@@ -74,7 +74,7 @@ export function outgoingCall(service: string, method: string, internal = true): 
     },
     parentContext(current?.span ?? current?.trace, context.active()),
   );
-  const headers: Record<string, string> = { [TRACEPARENT_HEADER]: formatTraceparent(traceContextOf(span)) };
+  const headers = traceHeaders(traceContextOf(span));
   if (current) headers['x-request-id'] = current.requestId;
   return new OutgoingCall(headers, span);
 }

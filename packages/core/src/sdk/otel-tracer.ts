@@ -1,4 +1,4 @@
-import { ProxyTracerProvider, ROOT_CONTEXT, trace, TraceFlags, type Context, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { createTraceState, ProxyTracerProvider, ROOT_CONTEXT, trace, TraceFlags, type Context, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { TraceContext } from '../wire/trace-context';
 
 /** The name our spans are created under (their instrumentation scope). */
@@ -32,8 +32,12 @@ export function registeredTracer(): Tracer | undefined {
 
 /** A span's place in its trace, as the `traceparent` and the log lines carry it. */
 export function traceContextOf(span: Span): TraceContext {
-  const { traceId, spanId, traceFlags } = span.spanContext();
-  return { traceId, spanId, flags: (traceFlags & TraceFlags.SAMPLED ? '01' : '00') };
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  const context: TraceContext = { traceId, spanId, flags: traceFlags & TraceFlags.SAMPLED ? '01' : '00' };
+  // The SDK carries the parent's tracestate into its children (a sampler may add its own member).
+  const state = traceState?.serialize();
+  if (state) context.state = state;
+  return context;
 }
 
 /**
@@ -48,5 +52,6 @@ export function parentContext(parent: Span | TraceContext | undefined, otherwise
     spanId: parent.spanId,
     traceFlags: parseInt(parent.flags, 16) & TraceFlags.SAMPLED,
     isRemote: true,
+    ...(parent.state !== undefined && { traceState: createTraceState(parent.state) }),
   });
 }

@@ -13,7 +13,7 @@ import { requestIdOf } from './request-id';
 import { callContext } from '../sdk/call-context';
 import { DEADLINE_HEADER, NOT_STARTED_HEADER } from '../wire/deadline-header';
 import { callTimeoutMs } from './call-deadline';
-import { childSpan, parseTraceparent, TRACEPARENT_HEADER, type TraceContext } from '../wire/trace-context';
+import { callerTrace, childSpan, TRACEPARENT_HEADER, TRACESTATE_HEADER, type TraceContext } from '../wire/trace-context';
 import type { Span } from '@opentelemetry/api';
 import { registeredTracer, traceContextOf } from '../sdk/otel-tracer';
 import { endServerSpan, startServerSpan, withActiveSpan } from './server-span';
@@ -108,7 +108,7 @@ class ApiCall implements ApiContext, SlotWaiter {
     private readonly res: ServerResponse,
   ) {
     this.requestId = requestIdOf(req);
-    const caller = parseTraceparent(req.headers[TRACEPARENT_HEADER]);
+    const caller = callerTrace(req.headers[TRACEPARENT_HEADER], req.headers[TRACESTATE_HEADER]);
     const tracer = registeredTracer();
     if (tracer) {
       this.span = startServerSpan(tracer, route, caller, this.requestId);

@@ -6,9 +6,12 @@ import type { RequestHandler } from './api-handler';
 import { sendError } from './respond';
 
 /** Request headers Bento itself reads: a page must be allowed to send them. */
-const BENTO_REQUEST_HEADERS = ['authorization', 'content-type', 'x-api-key', 'x-request-id', 'traceparent'];
-/** Response headers every Bento answer may carry that a page wants to read. */
-const BENTO_RESPONSE_HEADERS = ['x-request-id', 'x-bento-error-service'];
+const BENTO_REQUEST_HEADERS = ['authorization', 'content-type', 'x-api-key', 'x-request-id', 'traceparent', 'tracestate', 'x-bento-deadline-ms'];
+/**
+ * Response headers a Bento answer may carry that a page wants to read: Retry-After and the
+ * not-started mark are what a client needs to retry a 429 or 503 safely.
+ */
+const BENTO_RESPONSE_HEADERS = ['x-request-id', 'x-bento-error-service', 'retry-after', 'x-bento-not-started'];
 
 /** 403: a preflight from an origin the service's `cors.allow_origins` does not list. */
 export class OriginNotAllowedError extends BentoError {
