@@ -58,7 +58,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   '500': 'The service failed; the details carry the request id',
   '502': 'A dependency refused the call for a reason of the deployment (token, size, media type); the detail is in the logs',
   '503': 'The service or one of its dependencies is unavailable',
-  '504': 'The request ran longer than traffic.timeout',
+  '504': 'The request ran longer than traffic.timeout, or than the x-bento-deadline-ms it came with',
 };
 
 /** Headers a caller may send with any API call (see docs/distributed-services.md#retries-and-deadlines). */
