@@ -6,37 +6,17 @@
  * needs the graph's token, not a key).
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchChromium } from './support/chromium';
-import { serveControlNet, type ServedControlNet } from './support/controlnet-app';
+import { describeInBrowser } from './support/chromium';
 import { housePng } from './support/images';
-import { watchPage } from './support/page-watch';
+import { pageSuite } from './support/page-suite';
 
 const KEY = randomBytes(24).toString('hex');
 
 describeInBrowser('the ControlNet page with API keys on', () => {
-  let app: ServedControlNet;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([serveControlNet({ BENTO_API_KEYS: KEY }), launchChromium()]);
-  }, 150_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(async () => {
-    page = await browser.newPage();
-    ({ problems } = await watchPage(page));
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(problems).toEqual([]);
-  });
+  const suite = pageSuite({ BENTO_API_KEYS: KEY });
 
   it("shows the service's 401 without a key, generates with it, and no key reaches the logs", async () => {
+    const { page, app } = suite;
     const loaded = await page.goto(app.url);
     expect(loaded!.status()).toBe(200);
     await page.waitForSelector('body[data-state=idle]');

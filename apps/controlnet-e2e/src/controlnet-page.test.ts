@@ -3,42 +3,20 @@
  * service in its own process, on the generated demo model) and headless Chromium on its page at
  * `/`, which follows POST /generate_stream.
  */
-import type { Browser, Page } from 'playwright-core';
 import { artifactPath } from './support/artifacts';
-import { describeInBrowser, launchChromium } from './support/chromium';
-import { serveControlNet, type ServedControlNet } from './support/controlnet-app';
+import { describeInBrowser } from './support/chromium';
 import { housePng } from './support/images';
 import { requestsInProgress } from './support/metrics';
 import { PAGE_HEADERS } from './support/page-headers';
-import { watchPage } from './support/page-watch';
+import { pageSuite } from './support/page-suite';
 import { until } from './support/wait';
 
 describeInBrowser('the ControlNet page, end to end', () => {
-  let app: ServedControlNet;
-  let url: string;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([serveControlNet(), launchChromium()]);
-    url = app.url;
-  }, 150_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(async () => {
-    page = await browser.newPage();
-    ({ problems } = await watchPage(page));
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(problems).toEqual([]);
-  });
+  const suite = pageSuite();
 
   it('shows the edges at once, the progress step by step to 100 %, then the image at the upload size rounded down to 8', async () => {
-    const response = await page.goto(url);
+    const { page, app } = suite;
+    const response = await page.goto(app.url);
     expect(response!.headers()).toMatchObject(PAGE_HEADERS);
     await page.setInputFiles('#image', { name: 'house.png', mimeType: 'image/png', buffer: await housePng(130, 98) });
     await page.fill('#prompt', 'a red house');
@@ -71,7 +49,8 @@ describeInBrowser('the ControlNet page, end to end', () => {
   });
 
   it('cancels: the page says so and SDXLControlNetService stops generating', async () => {
-    await page.goto(url);
+    const { page, app } = suite;
+    await page.goto(app.url);
     await page.click('#sample');
     await page.waitForSelector('#input-preview:not([hidden])');
     // 150 steps at 512×384: tens of seconds on the demo model, so the cancel lands mid-way.
@@ -97,7 +76,8 @@ describeInBrowser('the ControlNet page, end to end', () => {
   });
 
   it("shows the service's error for a file that is not an image", async () => {
-    await page.goto(url);
+    const { page, app } = suite;
+    await page.goto(app.url);
     const text = Buffer.from('just some text, not a picture\n');
     await page.setInputFiles('#image', { name: 'notes.txt', mimeType: 'text/plain', buffer: text });
     await page.click('#start');
@@ -107,7 +87,7 @@ describeInBrowser('the ControlNet page, end to end', () => {
     const form = new FormData();
     form.append('image', new Blob([text], { type: 'text/plain' }), 'notes.txt');
     form.append('params', JSON.stringify({ prompt: await page.inputValue('#prompt'), num_inference_steps: 25 }));
-    const answer = await fetch(`${url}/generate_stream`, { method: 'POST', body: form });
+    const answer = await fetch(`${app.url}/generate_stream`, { method: 'POST', body: form });
     expect(answer.status).toBe(400);
     const { error } = (await answer.json()) as { error: { code: string; message: string; details: Array<{ path: string; message: string }> } };
     expect(await page.textContent('#error-message')).toBe(`${error.message} (${error.code}, 400)`);

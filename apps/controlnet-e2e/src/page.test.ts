@@ -3,11 +3,9 @@
  * before and around a generation (its files and headers, the sample, reading an event stream).
  * Generating, cancelling and errors are in controlnet-page.test.ts.
  */
-import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchChromium } from './support/chromium';
-import { serveControlNet, type ServedControlNet } from './support/controlnet-app';
+import { describeInBrowser } from './support/chromium';
 import { PAGE_HEADERS } from './support/page-headers';
-import { watchPage } from './support/page-watch';
+import { pageSuite } from './support/page-suite';
 
 /** What web/sse.js exports (a browser module, outside this project's TypeScript). */
 interface SseModule {
@@ -16,33 +14,13 @@ interface SseModule {
 }
 
 describeInBrowser('the ControlNet page on its own', () => {
-  let app: ServedControlNet;
-  let url: string;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([serveControlNet(), launchChromium()]);
-    url = app.url;
-  }, 150_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(async () => {
-    page = await browser.newPage();
-    ({ problems } = await watchPage(page));
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(problems).toEqual([]);
-  });
+  const suite = pageSuite();
 
   it('loads its page, script and styles, every one with the security headers', async () => {
+    const { page, app } = suite;
     const loaded: Array<{ url: string; status: number; headers: Record<string, string> }> = [];
     page.on('response', (response) => loaded.push({ url: response.url(), status: response.status(), headers: response.headers() }));
-    await page.goto(url);
+    await page.goto(app.url);
     await page.waitForSelector('body[data-state=idle]');
     expect(await page.title()).toBe('ControlNet');
     const files = loaded.map((r) => new URL(r.url).pathname).sort();
@@ -54,7 +32,8 @@ describeInBrowser('the ControlNet page on its own', () => {
   });
 
   it("renders the service's API docs (Swagger UI) under a policy that allows no inline script", async () => {
-    const docs = await page.goto(`${url}/docs`);
+    const { page, app } = suite;
+    const docs = await page.goto(`${app.url}/docs`);
     expect(docs!.headers()).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
     expect(docs!.headers()['content-security-policy']).toContain("script-src 'self'");
     // Swagger UI fetched /docs.json and listed the APIs: its scripts ran under that policy.
@@ -63,7 +42,8 @@ describeInBrowser('the ControlNet page on its own', () => {
   });
 
   it('draws a sample image to start from', async () => {
-    await page.goto(url);
+    const { page, app } = suite;
+    await page.goto(app.url);
     await page.click('#sample');
     await page.waitForSelector('#input-preview:not([hidden])');
     const size = await page.$eval('#input-preview', (img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]));
@@ -72,16 +52,18 @@ describeInBrowser('the ControlNet page on its own', () => {
   });
 
   it('asks for an image before it sends anything', async () => {
+    const { page, app } = suite;
     const posts: string[] = [];
     page.on('request', (request) => void (request.method() === 'POST' && posts.push(request.url())));
-    await page.goto(url);
+    await page.goto(app.url);
     await page.click('#start');
     expect(await page.textContent('#error-message')).toBe('Choose an image (or use the sample) first.');
     expect(posts).toEqual([]);
   });
 
   it('reads an event stream however it is cut into chunks', async () => {
-    await page.goto(url);
+    const { page, app } = suite;
+    await page.goto(app.url);
     const text = ': keep-alive\r\nid: 1\r\ndata: {"type":"edges"}\r\n\r\nid: 2\ndata: {"type":"step",\ndata: "step":1}\n\n: ping\n\nevent: result\ndata: null\n\nevent: error\ndata:{"error":{}}\r\rid: 9\n\n';
     const expected = [
       { type: 'message', data: '{"type":"edges"}', id: '1' },
