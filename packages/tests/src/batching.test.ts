@@ -51,6 +51,24 @@ const untilInProgress = (running: Running, endpoint: string, count: number) => u
 /** 64 distinct inputs of two rows each; none holds 13, the row the fixture refuses. */
 const INPUTS = Array.from({ length: 64 }, (_, i) => [10 * i + 1, 10 * i + 2]);
 
+/**
+ * Holds the method on a first call of one row, sends the 64 INPUTS behind it (`body` wraps each
+ * call's rows), waits with `untilWaiting` until they all wait, releases, and checks every caller
+ * got its own rows doubled.
+ */
+async function sendInputsBehindAHeldBatch(url: string, body: (rows: number[]) => unknown, untilWaiting: () => Promise<void>): Promise<void> {
+  const { release, first } = await holdFirstBatch(url, body([0]));
+  const answers = INPUTS.map((rows) => postJson(url, body(rows)));
+  await untilWaiting();
+  release();
+  expect((await first).json).toEqual([0]);
+  const results = await Promise.all(answers);
+  results.forEach((result, i) => {
+    expect(result.status).toBe(200);
+    expect(result.json).toEqual(INPUTS[i]!.map((x) => x * 2));
+  });
+}
+
 /** The batches of INPUTS (after the held first one) were fewer and larger than the calls. */
 function expectFewerLargerBatches(): void {
   const batches = batching.doubled.slice(1);
@@ -69,16 +87,7 @@ describe('a batchable API over HTTP', () => {
   beforeEach(() => batching.reset());
 
   it('merges 64 concurrent calls into fewer, larger batches; each caller gets exactly its own rows; /metrics has the batch sizes', async () => {
-    const { release, first } = await holdFirstBatch(`${running.url}/double`, [0]);
-    const answers = INPUTS.map((rows) => postJson(`${running.url}/double`, rows));
-    await untilQueued(running, '/double', INPUTS.length);
-    release();
-    expect((await first).json).toEqual([0]);
-    const results = await Promise.all(answers);
-    results.forEach((result, i) => {
-      expect(result.status).toBe(200);
-      expect(result.json).toEqual(INPUTS[i]!.map((x) => x * 2));
-    });
+    await sendInputsBehindAHeldBatch(`${running.url}/double`, (rows) => rows, () => untilQueued(running, '/double', INPUTS.length));
     expectFewerLargerBatches();
 
     const text = await (await fetch(`${running.url}/metrics`)).text();
@@ -182,17 +191,8 @@ describe('batching the calls of depends() on a service served by another server'
   beforeEach(() => batching.reset());
 
   it('merges 64 concurrent remote calls into fewer, larger batches', async () => {
-    const { release, first } = await holdFirstBatch(`${caller.url}/viaDepends`, { rows: [0] });
-    const answers = INPUTS.map((rows) => postJson(`${caller.url}/viaDepends`, { rows }));
     // The internal route's calls queue under the API's route.
-    await untilQueued(doubler, '/double', INPUTS.length);
-    release();
-    expect((await first).json).toEqual([0]);
-    const results = await Promise.all(answers);
-    results.forEach((result, i) => {
-      expect(result.status).toBe(200);
-      expect(result.json).toEqual(INPUTS[i]!.map((x) => x * 2));
-    });
+    await sendInputsBehindAHeldBatch(`${caller.url}/viaDepends`, (rows) => ({ rows }), () => untilQueued(doubler, '/double', INPUTS.length));
     expectFewerLargerBatches();
     const { samples } = parsePrometheus(await (await fetch(`${doubler.url}/metrics`)).text());
     expect(find(samples, 'bento_service_batch_size_count', { endpoint: '/double' }).map((s) => s.value)).toEqual([batching.doubled.length]);
@@ -208,17 +208,8 @@ describe('batching the calls of depends() on a service in the same process', () 
   beforeEach(() => batching.reset());
 
   it('merges 64 concurrent in-process calls into fewer, larger batches', async () => {
-    const { release, first } = await holdFirstBatch(`${caller.url}/viaDepends`, { rows: [0] });
-    const answers = INPUTS.map((rows) => postJson(`${caller.url}/viaDepends`, { rows }));
     // An in-process dependency has no server, so no queue gauge: its callers' requests are counted instead.
-    await untilInProgress(caller, '/viaDepends', 1 + INPUTS.length);
-    release();
-    expect((await first).json).toEqual([0]);
-    const results = await Promise.all(answers);
-    results.forEach((result, i) => {
-      expect(result.status).toBe(200);
-      expect(result.json).toEqual(INPUTS[i]!.map((x) => x * 2));
-    });
+    await sendInputsBehindAHeldBatch(`${caller.url}/viaDepends`, (rows) => ({ rows }), () => untilInProgress(caller, '/viaDepends', 1 + INPUTS.length));
     expectFewerLargerBatches();
   });
 });
